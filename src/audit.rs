@@ -1,0 +1,65 @@
+//! The audit pipeline: load → resolve → checks → checklist → [`Audit`]. One way through, in this order.
+
+use std::path::{Path, PathBuf};
+
+use crate::bom::{self, LoadError};
+use crate::checklist::{self, Checklist};
+use crate::checks::{self, CheckCtx};
+use crate::findings::Findings;
+use crate::report::Audit;
+use crate::sources::local;
+
+/// What `aitrust check` was asked to do.
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    /// The manifest.
+    pub manifest: PathBuf,
+    /// A policy file replacing `[policy]`.
+    pub policy: Option<PathBuf>,
+    /// An answers file; `None` means `aibom.answers.toml` beside the manifest, if it exists.
+    pub answers: Option<PathBuf>,
+    /// "Today".
+    pub now: time::OffsetDateTime,
+    /// Show a progress bar while hashing (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// The checks that exist in this version; a checklist item waiting on any other check stays open.
+pub const CHECKS_RUN: &[&str] = &["manifest", "integrity"];
+
+/// The default answers file of a manifest.
+pub fn default_answers_path(manifest: &Path) -> PathBuf {
+    manifest.with_file_name("aibom.answers.toml")
+}
+
+/// Runs the whole audit. Any bad input file is an error (exit 2); findings are not errors.
+pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
+    let mut bom = bom::load(&options.manifest)?;
+    if let Some(policy) = &options.policy {
+        bom.policy = bom::policy::load_file(policy)?;
+    }
+    let global = Checklist::global();
+    let answers = match &options.answers {
+        Some(path) => Some(checklist::answers::load(path, &[&global])?),
+        None => {
+            let path = default_answers_path(&options.manifest);
+            if path.exists() { Some(checklist::answers::load(&path, &[&global])?) } else { None }
+        }
+    };
+    let inventory = local::inventory(&bom, options.progress);
+    let ctx = CheckCtx {
+        bom: &bom,
+        inventory: &inventory,
+        now: options.now,
+    };
+    let mut findings = Findings::new(&bom.policy);
+    checks::run_all(&ctx, &mut findings);
+    let findings = findings.into_vec();
+    let checklist = checklist::walk(&global, &findings, answers.as_ref(), CHECKS_RUN, &bom.sha256.to_string());
+    let generated_at = options
+        .now
+        .to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| options.now.unix_timestamp().to_string());
+    Ok(Audit::new(&bom, &inventory, findings, checklist, generated_at))
+}

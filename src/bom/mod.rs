@@ -1,0 +1,445 @@
+//! The manifest model: `aibom.toml` read into a checked [`Bom`].
+//!
+//! Reading happens in two steps, as in cargo-deny: [`parse`] walks the span-keeping TOML tree and reads
+//! every table, collecting all problems (unknown keys, wrong types, bad enum values, missing keys, malformed
+//! digests and paths); then `validate` checks what only the whole document can show (duplicate ids,
+//! references to ids that do not exist, lineage cycles, source-specific keys). Only a manifest with no problem
+//! at all becomes a [`Bom`]; otherwise every problem is reported at once.
+
+pub mod card;
+mod parse;
+pub mod paths;
+pub mod policy;
+pub(crate) mod reader;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use self::paths::RelPath;
+pub use self::policy::Policy;
+pub(crate) use self::parse::syntax_problem as parse_syntax_problem;
+use crate::diag::{FileProblems, SourceFile, Span};
+use crate::digest::Sha256Digest;
+
+/// A value with the span it was read from. Serialises (and has a schema) as the bare value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: impl Into<Span>) -> Self {
+        Self {
+            value,
+            span: span.into(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+}
+
+/// Defines a closed set of manifest values: the enum, its spellings, serde and schema support.
+macro_rules! choice_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
+        pub enum $name {
+            $($(#[$variant_meta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// The spelling used in files.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl crate::bom::reader::Choice for $name {
+            const CHOICES: &'static [(&'static str, Self)] = &[$(($text, Self::$variant)),+];
+        }
+    };
+}
+pub(crate) use choice_enum;
+
+choice_enum! {
+    /// Why the project uses its AI parts.
+    Purpose { Commercial = "commercial", Research = "research", Internal = "internal", Personal = "personal" }
+}
+
+choice_enum! {
+    /// How the project reaches its users.
+    Deployment { Saas = "saas", Distributed = "distributed", OnPremises = "on-premises", Internal = "internal" }
+}
+
+choice_enum! {
+    /// What the project does with its models.
+    Activity {
+        FineTune = "fine-tune",
+        Distill = "distill",
+        TrainOnOutputs = "train-on-outputs",
+        RedistributeWeights = "redistribute-weights",
+        Serve = "serve",
+    }
+}
+
+choice_enum! {
+    /// Where a component comes from.
+    SourceKind { Local = "local", Huggingface = "huggingface", Git = "git", Url = "url" }
+}
+
+choice_enum! {
+    /// How a model derives from its `base_model`.
+    Relation {
+        Finetune = "finetune",
+        Adapter = "adapter",
+        Merge = "merge",
+        Quantized = "quantized",
+        Distilled = "distilled",
+    }
+}
+
+choice_enum! {
+    /// The format of a component's signature.
+    SignatureKind { Aitrust = "aitrust", ModelSigning = "model-signing" }
+}
+
+/// Model or dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ComponentKind {
+    /// A `[[model]]`.
+    Model,
+    /// A `[[dataset]]`.
+    Dataset,
+}
+
+impl ComponentKind {
+    /// `model` or `dataset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Dataset => "dataset",
+        }
+    }
+}
+
+/// The checked manifest.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "aibom.toml", description = "The AI bill of materials of a project, read by aitrust.")]
+pub struct Bom {
+    /// The manifest format version; only 1 exists.
+    pub schema: u32,
+    /// The project itself.
+    pub project: Project,
+    /// How the project uses its AI parts; the license rules read this.
+    #[serde(default, skip_serializing_if = "Usage::is_empty")]
+    pub usage: Usage,
+    /// The models.
+    #[serde(rename = "model", default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model>,
+    /// The datasets.
+    #[serde(rename = "dataset", default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<Dataset>,
+    /// The project's policy (replaced by `--policy FILE`).
+    #[serde(default, skip_serializing_if = "Policy::is_empty")]
+    pub policy: Policy,
+    /// The manifest's text, for locations in findings.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: SourceFile,
+    /// The directory paths are relative to (the project root).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub root: PathBuf,
+    /// SHA-256 of the manifest's bytes.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub sha256: Sha256Digest,
+}
+
+impl Bom {
+    /// Every component, models first, in manifest order within each kind.
+    pub fn components(&self) -> impl Iterator<Item = &Component> {
+        self.models
+            .iter()
+            .map(|model| &model.component)
+            .chain(self.datasets.iter().map(|dataset| &dataset.component))
+    }
+
+    /// The component with this id.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components().find(|component| *component.id == id)
+    }
+
+    /// 1-based line of a span in the manifest.
+    pub fn line_of(&self, span: Span) -> usize {
+        self.source.line_col(span.start).line
+    }
+}
+
+/// `[project]`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// The project's name.
+    pub name: Spanned<String>,
+    /// Its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Spanned<String>>,
+    /// The project's own license, an SPDX expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<Spanned<String>>,
+    /// Who answers for the project's AI supply chain (a person, team or address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Spanned<String>>,
+}
+
+/// `[usage]`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    /// commercial | research | internal | personal
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Spanned<Purpose>>,
+    /// saas | distributed | on-premises | internal
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Spanned<Deployment>>,
+    /// Monthly active users of the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_active_users: Option<Spanned<u64>>,
+    /// Annual revenue of the organisation, in US dollars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annual_revenue_usd: Option<Spanned<u64>>,
+    /// Where the product is offered (region or country names/codes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Spanned<String>>,
+    /// What the project does with its models.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<Spanned<Activity>>,
+    /// Where `[usage]` was written, if it was.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub span: Option<Span>,
+}
+
+impl Usage {
+    /// True when `[usage]` was not written.
+    pub fn is_empty(&self) -> bool {
+        self.span.is_none()
+    }
+}
+
+/// A `[[model]]`: the common component keys plus its lineage.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// The keys every component has.
+    #[serde(flatten)]
+    pub component: Component,
+    /// Ids of the models it derives from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub base_model: Vec<Spanned<String>>,
+    /// finetune | adapter | merge | quantized | distilled
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<Spanned<Relation>>,
+    /// Ids of the datasets it was trained on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trained_on: Vec<Spanned<String>>,
+}
+
+/// A `[[dataset]]`: the common component keys plus what is known of its collection.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    /// The keys every component has.
+    #[serde(flatten)]
+    pub component: Component,
+    /// Does it hold personal data?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_data: Option<Spanned<bool>>,
+    /// How the data was collected (and with what consent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Spanned<String>>,
+}
+
+/// The keys models and datasets share.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Component {
+    /// Model or dataset.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub kind: ComponentKind,
+    /// Unique among all models and datasets; other entries refer to it.
+    pub id: Spanned<String>,
+    /// Human name; for `huggingface` sources the repository id (`org/name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Spanned<String>>,
+    /// local | huggingface | git | url
+    pub source: Spanned<SourceKind>,
+    /// The local copy: a directory or one file, relative to the manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<Spanned<RelPath>>,
+    /// Where a `git` or `url` component comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<Spanned<String>>,
+    /// The pinned revision (a full commit) of a `huggingface` or `git` component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Spanned<String>>,
+    /// SPDX expression, Hugging Face license id, or LicenseRef-...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<Spanned<String>>,
+    /// Who publishes it (the Hub organisation, a company).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<Spanned<String>>,
+    /// The model or dataset card (Markdown with YAML front matter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<Spanned<RelPath>>,
+    /// What the project uses it for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intended_use: Option<Spanned<String>>,
+    /// Who maintains it, when there is no source to ask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintainer: Option<Spanned<String>>,
+    /// When a person last reviewed it (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_reviewed: Option<Spanned<String>>,
+    /// Its signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureRef>,
+    /// The digest of a single-file component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Spanned<Sha256Digest>>,
+    /// The size in bytes of a single-file component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<Spanned<u64>>,
+    /// The files of a directory component.
+    #[serde(rename = "file", default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
+    /// Where the component's table starts (its first key).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub span: Span,
+}
+
+impl Component {
+    /// A display name: the name if given, else the id.
+    pub fn display_name(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+    }
+
+    /// Does the manifest declare any digest for it?
+    pub fn has_digests(&self) -> bool {
+        self.sha256.is_some() || self.files.iter().any(|file| file.sha256.is_some())
+    }
+}
+
+/// `signature = { kind, path, public_key }`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureRef {
+    /// aitrust | model-signing
+    pub kind: Spanned<SignatureKind>,
+    /// The signature file.
+    pub path: Spanned<RelPath>,
+    /// The public key that must have made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<Spanned<RelPath>>,
+}
+
+/// A `[[model.file]]` / `[[dataset.file]]`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// Relative to the component's path.
+    pub path: Spanned<RelPath>,
+    /// Its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Spanned<Sha256Digest>>,
+    /// Its size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<Spanned<u64>>,
+    /// `false` for a file the project does not keep: it is fetched from the component's source (at the
+    /// pinned revision) when deployed, so it is verified against the source rather than on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<Spanned<bool>>,
+}
+
+impl FileEntry {
+    /// Is the file expected in the project directory?
+    pub fn is_local(&self) -> bool {
+        self.local.as_ref().is_none_or(|local| local.value)
+    }
+}
+
+/// Why a manifest could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all.
+    #[error("cannot read {}: {source}", crate::diag::display_path(path))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read and has problems.
+    #[error("{0}")]
+    Invalid(Box<FileProblems>),
+}
+
+/// Reads and checks a manifest file.
+pub fn load(path: &Path) -> Result<Bom, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let root = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    from_bytes(path, &root, &bytes)
+}
+
+/// Checks a manifest held in memory; `path` is used in messages, `root` resolves relative paths.
+pub fn from_bytes(path: &Path, root: &Path, bytes: &[u8]) -> Result<Bom, LoadError> {
+    let sha256 = crate::sources::hash::sha256_bytes(bytes);
+    let source = crate::diag::decode_utf8(path, bytes).map_err(|problems| LoadError::Invalid(Box::new(problems)))?;
+    parse::parse(source, root.to_path_buf(), sha256).map_err(|problems| LoadError::Invalid(Box::new(problems)))
+}

@@ -1,0 +1,308 @@
+//! `[policy]` in the manifest, or a policy file given with `--policy` (same keys, at the top level) that
+//! replaces it, so one policy can govern many projects.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::reader::{Collector, TableReader};
+use super::{RelPath, Spanned, choice_enum};
+use crate::diag::{FileProblems, Problem, nearest};
+use crate::findings::Code;
+
+choice_enum! {
+    /// Which components must carry a valid signature from a trusted key.
+    SignatureRequirement { None = "none", Models = "models", All = "all" }
+}
+
+choice_enum! {
+    /// What a finding code's severity becomes.
+    Level { Allow = "allow", Warn = "warn", Deny = "deny" }
+}
+
+choice_enum! {
+    /// What an unknown license is.
+    UnknownLicense { Deny = "deny", Warn = "warn" }
+}
+
+choice_enum! {
+    /// How strictly training-data licenses bind a commercial use.
+    TrainingData { Strict = "strict", Warn = "warn" }
+}
+
+choice_enum! {
+    /// What a stale component is.
+    Staleness { Warn = "warn", Deny = "deny" }
+}
+
+/// The policy.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// License rules.
+    #[serde(default)]
+    pub licenses: LicensePolicy,
+    /// Signature rules.
+    #[serde(default)]
+    pub signatures: SignaturePolicy,
+    /// Maintenance rules.
+    #[serde(default)]
+    pub maintenance: MaintenancePolicy,
+    /// Publisher rules.
+    #[serde(default)]
+    pub publishers: PublisherPolicy,
+    /// Which checklists must be complete.
+    #[serde(default)]
+    pub checklist: ChecklistPolicy,
+    /// Severity per finding code: allow | warn | deny.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub levels: BTreeMap<String, Spanned<Level>>,
+    /// The directory the policy's paths are relative to.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub base: PathBuf,
+    /// Was a policy written at all?
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub is_given: bool,
+}
+
+/// `licenses.*`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicensePolicy {
+    /// Licenses that may be used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Spanned<String>>,
+    /// Licenses that may not be used (deny wins over allow).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny: Vec<Spanned<String>>,
+    /// Licenses allowed for one component only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<LicenseException>,
+    /// deny | warn
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<Spanned<UnknownLicense>>,
+    /// strict | warn
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training_data: Option<Spanned<TrainingData>>,
+}
+
+/// `licenses.exceptions = [{ component = "...", allow = ["..."] }]`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseException {
+    /// The component id.
+    pub component: Spanned<String>,
+    /// The licenses allowed for it.
+    pub allow: Vec<Spanned<String>>,
+}
+
+/// `signatures.*`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignaturePolicy {
+    /// none | models | all
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require: Option<Spanned<SignatureRequirement>>,
+    /// Public keys whose signatures are trusted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_keys: Vec<Spanned<RelPath>>,
+}
+
+/// `maintenance.*`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenancePolicy {
+    /// A component with no change for longer than this is stale (default 365).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<Spanned<u64>>,
+    /// warn | deny
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Spanned<Staleness>>,
+}
+
+/// `publishers.*`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherPolicy {
+    /// Publishers whose components need a recorded human decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<Spanned<String>>,
+    /// Publishers whose components may not be used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny: Vec<Spanned<String>>,
+}
+
+/// `checklist.*`.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistPolicy {
+    /// Checklists whose open items are errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<Spanned<String>>,
+}
+
+impl Policy {
+    /// No policy: every default applies.
+    pub fn empty(base: PathBuf) -> Self {
+        Self {
+            base,
+            ..Self::default()
+        }
+    }
+
+    /// True when no policy was written.
+    pub fn is_empty(&self) -> bool {
+        !self.is_given
+    }
+
+    /// The level the policy sets for a code, if any.
+    pub fn level(&self, code: Code) -> Option<Level> {
+        self.levels.get(code.as_str()).map(|level| level.value)
+    }
+}
+
+/// Reads `[policy]` (or a policy file's top level).
+pub(crate) fn read_policy(mut table: TableReader<'_, '_>, collector: &Collector, base: PathBuf) -> Policy {
+    let licenses = table.table("licenses").map(|t| read_licenses(t, collector)).unwrap_or_default();
+    let signatures = table.table("signatures").map(|t| read_signatures(t, collector)).unwrap_or_default();
+    let maintenance = table.table("maintenance").map(read_maintenance).unwrap_or_default();
+    let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
+    let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
+    let levels = table.table("levels").map(|t| read_levels(t, collector)).unwrap_or_default();
+    table.finish();
+    Policy {
+        licenses,
+        signatures,
+        maintenance,
+        publishers,
+        checklist,
+        levels,
+        base,
+        is_given: true,
+    }
+}
+
+fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> LicensePolicy {
+    let exceptions = table
+        .tables("exceptions", "licenses.exceptions")
+        .into_iter()
+        .filter_map(|mut exception| {
+            let component = exception.required_string("component", "\"my-model\"");
+            let allow_given = exception.value("allow").is_some();
+            let allow = exception.strings("allow");
+            if !allow_given {
+                collector.push(
+                    Problem::new(exception.span(), "a license exception needs `allow`")
+                        .with_help("add `allow = [\"...\"]` with the licenses allowed for this component"),
+                );
+            }
+            exception.finish();
+            Some(LicenseException {
+                component: component?,
+                allow,
+            })
+        })
+        .collect();
+    let policy = LicensePolicy {
+        allow: table.strings("allow"),
+        deny: table.strings("deny"),
+        exceptions,
+        unknown: table.choice("unknown"),
+        training_data: table.choice("training_data"),
+    };
+    table.finish();
+    policy
+}
+
+fn read_signatures(mut table: TableReader<'_, '_>, collector: &Collector) -> SignaturePolicy {
+    let require = table.choice("require");
+    let trusted_keys = table
+        .strings("trusted_keys")
+        .into_iter()
+        .filter_map(|key| super::parse::relative_path(Some(key), collector))
+        .collect();
+    table.finish();
+    SignaturePolicy { require, trusted_keys }
+}
+
+fn read_maintenance(mut table: TableReader<'_, '_>) -> MaintenancePolicy {
+    let policy = MaintenancePolicy {
+        max_age_days: table.unsigned("max_age_days"),
+        stale: table.choice("stale"),
+    };
+    table.finish();
+    policy
+}
+
+fn read_publishers(mut table: TableReader<'_, '_>) -> PublisherPolicy {
+    let policy = PublisherPolicy {
+        review: table.strings("review"),
+        deny: table.strings("deny"),
+    };
+    table.finish();
+    policy
+}
+
+fn read_checklist(mut table: TableReader<'_, '_>) -> ChecklistPolicy {
+    let policy = ChecklistPolicy {
+        require: table.strings("require"),
+    };
+    table.finish();
+    policy
+}
+
+fn read_levels(table: TableReader<'_, '_>, collector: &Collector) -> BTreeMap<String, Spanned<Level>> {
+    let mut levels = BTreeMap::new();
+    for (code, value) in table.entries() {
+        if Code::parse(&code.value).is_none() {
+            let all: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+            let help = match nearest(&code.value, all.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? `aitrust explain` lists every code"),
+                None => "`aitrust explain` lists every finding code".to_string(),
+            };
+            collector.push(Problem::new(code.span, format!("unknown finding code `{}` in levels", code.value)).with_help(help));
+            continue;
+        }
+        let Some(text) = value.as_str() else {
+            collector.push(
+                Problem::new(value.span, format!("the level of `{}` must be a string", code.value))
+                    .with_help("write \"allow\", \"warn\" or \"deny\""),
+            );
+            continue;
+        };
+        let text = Spanned::new(text.to_string(), value.span);
+        if let Some(level) = super::reader::choice_from::<Level>(&text, &code.value, "[policy.levels]", collector) {
+            levels.insert(code.value, level);
+        }
+    }
+    levels
+}
+
+/// Loads a policy file given with `--policy`.
+pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |problems: FileProblems| super::LoadError::Invalid(Box::new(problems));
+    let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
+    let document = toml_span::parse(&source.text)
+        .map_err(|error| invalid(FileProblems::new(source.clone(), vec![super::parse::syntax_problem(&error)])))?;
+    let collector = Collector::default();
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let policy = TableReader::new(&document, "the policy file", &collector)
+        .map(|table| read_policy(table, &collector, base.clone()))
+        .unwrap_or_else(|| Policy::empty(base));
+    if collector.is_empty() {
+        Ok(policy)
+    } else {
+        Err(invalid(FileProblems::new(source, collector.into_problems())))
+    }
+}

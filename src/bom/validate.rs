@@ -1,0 +1,236 @@
+//! Step two of loading: what only the whole manifest can show — duplicate ids, references to ids that do
+//! not exist (or to the wrong kind), lineage cycles, and keys that do not fit the component's source.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::reader::Collector;
+use super::{Bom, Component, SourceKind};
+use crate::diag::{Problem, nearest};
+
+pub(super) fn validate(bom: &Bom, collector: &Collector) {
+    check_ids(bom, collector);
+    check_references(bom, collector);
+    check_cycles(bom, collector);
+    for component in bom.components() {
+        check_component(component, collector);
+    }
+    for exception in &bom.policy.licenses.exceptions {
+        if bom.component(&exception.component).is_none() {
+            collector.push(
+                Problem::new(
+                    exception.component.span,
+                    format!("license exception names unknown component `{}`", exception.component.value),
+                )
+                .with_help(unknown_id_help(bom, &exception.component.value)),
+            );
+        }
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    id.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !id.starts_with('.')
+}
+
+fn check_ids(bom: &Bom, collector: &Collector) {
+    let mut seen: BTreeMap<&str, &Component> = BTreeMap::new();
+    for component in bom.components() {
+        let id = &component.id;
+        if !is_valid_id(id) {
+            collector.push(
+                Problem::new(id.span, format!("invalid id \"{}\"", id.value))
+                    .with_help("ids use letters, digits, `-`, `_` and `.` only (e.g. \"llama-31-8b\")"),
+            );
+        }
+        if let Some(first) = seen.get(id.value.as_str()) {
+            let first_line = bom.line_of(first.id.span);
+            collector.push(
+                Problem::new(id.span, format!("duplicate id `{}`", id.value)).with_help(format!(
+                    "ids are unique among all models and datasets; `{}` is already the id of the {} on line {first_line}",
+                    id.value,
+                    first.kind.as_str()
+                )),
+            );
+        } else {
+            seen.insert(&id.value, component);
+        }
+    }
+}
+
+fn unknown_id_help(bom: &Bom, id: &str) -> String {
+    match nearest(id, bom.components().map(|c| c.id.value.as_str())) {
+        Some(near) => format!("did you mean `{near}`? declare the component, or fix the id"),
+        None => "declare it as a [[model]] or [[dataset]] with that id, or fix the id".to_string(),
+    }
+}
+
+fn check_references(bom: &Bom, collector: &Collector) {
+    let model_ids: BTreeSet<&str> = bom.models.iter().map(|m| m.component.id.value.as_str()).collect();
+    let dataset_ids: BTreeSet<&str> = bom.datasets.iter().map(|d| d.component.id.value.as_str()).collect();
+    for model in &bom.models {
+        for base in &model.base_model {
+            if base.value == model.component.id.value {
+                collector.push(
+                    Problem::new(base.span, format!("model `{}` names itself as its base model", base.value))
+                        .with_help("a model's base_model lists the models it was derived from"),
+                );
+            } else if dataset_ids.contains(base.value.as_str()) {
+                collector.push(
+                    Problem::new(base.span, format!("`{}` is a dataset, not a model", base.value))
+                        .with_help("list datasets in `trained_on`, models in `base_model`"),
+                );
+            } else if !model_ids.contains(base.value.as_str()) {
+                collector.push(
+                    Problem::new(base.span, format!("base_model refers to unknown model `{}`", base.value))
+                        .with_help(unknown_id_help(bom, &base.value)),
+                );
+            }
+        }
+        for data in &model.trained_on {
+            if model_ids.contains(data.value.as_str()) {
+                collector.push(
+                    Problem::new(data.span, format!("`{}` is a model, not a dataset", data.value))
+                        .with_help("list models in `base_model`, datasets in `trained_on`"),
+                );
+            } else if !dataset_ids.contains(data.value.as_str()) {
+                collector.push(
+                    Problem::new(data.span, format!("trained_on refers to unknown dataset `{}`", data.value))
+                        .with_help(unknown_id_help(bom, &data.value)),
+                );
+            }
+        }
+        if let Some(relation) = &model.relation {
+            if model.base_model.is_empty() {
+                collector.push(
+                    Problem::new(relation.span, "`relation` is given but the model has no `base_model`")
+                        .with_help("add `base_model = [\"...\"]`, or remove `relation`"),
+                );
+            }
+        }
+    }
+}
+
+/// A model may not (transitively) derive from itself.
+fn check_cycles(bom: &Bom, collector: &Collector) {
+    let edges: BTreeMap<&str, Vec<&str>> = bom
+        .models
+        .iter()
+        .map(|model| {
+            let parents = model
+                .base_model
+                .iter()
+                .map(|base| base.value.as_str())
+                .filter(|base| *base != model.component.id.value)
+                .collect();
+            (model.component.id.value.as_str(), parents)
+        })
+        .collect();
+    let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
+    for model in &bom.models {
+        let start = model.component.id.value.as_str();
+        if let Some(cycle) = find_cycle(start, &edges) {
+            let mut key = cycle.clone();
+            key.sort_unstable();
+            if reported.insert(key) {
+                let span = model.base_model.first().map_or(model.component.id.span, |base| base.span);
+                collector.push(
+                    Problem::new(span, format!("the lineage has a cycle: {}", cycle.join(" -> ")))
+                        .with_help("a model cannot derive from itself; fix `base_model` on one of these models"),
+                );
+            }
+        }
+    }
+}
+
+/// A path from `start` back to itself, if there is one.
+fn find_cycle<'a>(start: &'a str, edges: &BTreeMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
+    let mut stack: Vec<(&str, Vec<&str>)> = vec![(start, vec![start])];
+    let mut visited: BTreeSet<&str> = BTreeSet::new();
+    while let Some((node, path)) = stack.pop() {
+        for &parent in edges.get(node).map(Vec::as_slice).unwrap_or_default() {
+            if parent == start {
+                let mut cycle = path.clone();
+                cycle.push(start);
+                return Some(cycle);
+            }
+            if visited.insert(parent) {
+                let mut next = path.clone();
+                next.push(parent);
+                stack.push((parent, next));
+            }
+        }
+    }
+    None
+}
+
+fn check_component(component: &Component, collector: &Collector) {
+    let what = format!("[[{}]] `{}`", component.kind.as_str(), component.id.value);
+    match component.source.value {
+        SourceKind::Local => {
+            if component.path.is_none() {
+                collector.push(
+                    Problem::new(component.source.span, format!("{what} is local but has no `path`"))
+                        .with_help("add `path = \"...\"` (a directory or one file, relative to the manifest)"),
+                );
+            }
+            if let Some(revision) = &component.revision {
+                collector.push(
+                    Problem::new(revision.span, format!("{what} is local: `revision` applies to huggingface and git sources"))
+                        .with_help("remove `revision`, or set `source` to where the component comes from"),
+                );
+            }
+            for file in component.files.iter().filter(|file| !file.is_local()) {
+                let span = file.local.as_ref().map_or(file.path.span, |local| local.span);
+                collector.push(
+                    Problem::new(span, format!("{what} is local, so its file `{}` cannot be kept elsewhere", file.path.value))
+                        .with_help("remove `local = false`, or set `source` to where the file is fetched from"),
+                );
+            }
+        }
+        SourceKind::Huggingface => {
+            let repo_ok = component.name.as_ref().is_some_and(|name| is_hub_repo_id(&name.value));
+            if !repo_ok {
+                let span = component.name.as_ref().map_or(component.source.span, |name| name.span);
+                collector.push(
+                    Problem::new(span, format!("{what} comes from the Hugging Face Hub: `name` must be its repository id"))
+                        .with_help("write `name = \"org/name\"`, e.g. \"sentence-transformers/all-MiniLM-L6-v2\""),
+                );
+            }
+        }
+        SourceKind::Git | SourceKind::Url => {
+            if component.url.is_none() {
+                collector.push(
+                    Problem::new(component.source.span, format!("{what} has source \"{}\" but no `url`", component.source.value.as_str()))
+                        .with_help("add `url = \"https://...\"`"),
+                );
+            }
+        }
+    }
+    if let (Some(sha256), false) = (&component.sha256, component.files.is_empty()) {
+        collector.push(
+            Problem::new(sha256.span, format!("{what} has both a component `sha256` and [[file]] entries"))
+                .with_help("a single-file component carries `sha256` itself; a directory lists its files with their digests"),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for file in &component.files {
+        if !seen.insert(file.path.value.as_str()) {
+            collector.push(
+                Problem::new(file.path.span, format!("{what} lists the file `{}` twice", file.path.value))
+                    .with_help("remove one of the entries"),
+            );
+        }
+    }
+}
+
+fn is_hub_repo_id(name: &str) -> bool {
+    let mut parts = name.split('/');
+    let (Some(owner), Some(repo), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let part_ok = |part: &str| {
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    part_ok(owner) && part_ok(repo)
+}

@@ -1,0 +1,203 @@
+//! `aibom.answers.toml`: the answers people gave to checklist items, validated like the manifest.
+//!
+//! ```toml
+//! [[answer]]
+//! checklist = "global"
+//! item = "trust-model-oversight"
+//! status = "met"                      # met | unmet | not-applicable
+//! justification = "The support team lead reviews a sample of answers every week."
+//! evidence = ["docs/oversight.md"]
+//! answered_by = "Jane Doe <jane@example.com>"
+//! answered_at = "2026-11-20T10:00:00Z"
+//! bom_sha256 = "..."                  # the manifest's SHA-256 when answered
+//! ```
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Checklist;
+use crate::bom::reader::{Collector, TableReader};
+use crate::bom::{Spanned, choice_enum};
+use crate::diag::{FileProblems, Problem, Span, nearest};
+use crate::digest::Sha256Digest;
+
+choice_enum! {
+    /// What a person answered.
+    AnswerStatus { Met = "met", Unmet = "unmet", NotApplicable = "not-applicable" }
+}
+
+/// One answer.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Answer {
+    /// The checklist id.
+    pub checklist: String,
+    /// The item id.
+    pub item: String,
+    /// met | unmet | not-applicable
+    pub status: AnswerStatus,
+    /// Why.
+    pub justification: String,
+    /// URLs or paths.
+    pub evidence: Vec<String>,
+    /// Who answered.
+    pub answered_by: String,
+    /// When (RFC 3339).
+    pub answered_at: String,
+    /// The manifest's SHA-256 when answered.
+    pub bom_sha256: String,
+}
+
+/// Every answer in a file.
+#[derive(Clone, Debug, Default)]
+pub struct Answers {
+    /// In file order.
+    pub answers: Vec<Answer>,
+}
+
+impl Answers {
+    /// The answer to an item, if any.
+    pub fn for_item(&self, checklist: &str, item: &str) -> Option<&Answer> {
+        self.answers.iter().find(|answer| answer.checklist == checklist && answer.item == item)
+    }
+}
+
+/// Loads and validates an answers file against the checklists it may answer.
+pub fn load(path: &Path, checklists: &[&Checklist]) -> Result<Answers, crate::bom::LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| crate::bom::LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |problems: FileProblems| crate::bom::LoadError::Invalid(Box::new(problems));
+    let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
+    let document = toml_span::parse(&source.text).map_err(|error| {
+        invalid(FileProblems::new(source.clone(), vec![crate::bom::parse_syntax_problem(&error)]))
+    })?;
+    let collector = Collector::default();
+    let mut answers = Vec::new();
+    if let Some(mut top) = TableReader::new(&document, "the answers file", &collector) {
+        for table in top.tables("answer", "[[answer]]") {
+            if let Some(answer) = read_answer(table, checklists, &collector) {
+                answers.push(answer);
+            }
+        }
+        top.finish();
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (answer, span) in &answers {
+        if !seen.insert((answer.checklist.clone(), answer.item.clone())) {
+            collector.push(
+                Problem::new(*span, format!("`{}` is answered twice", answer.item))
+                    .with_help("keep one answer per item; remove the older one"),
+            );
+        }
+    }
+    if collector.is_empty() {
+        Ok(Answers {
+            answers: answers.into_iter().map(|(answer, _)| answer).collect(),
+        })
+    } else {
+        Err(invalid(FileProblems::new(source, collector.into_problems())))
+    }
+}
+
+fn read_answer(
+    mut table: TableReader<'_, '_>,
+    checklists: &[&Checklist],
+    collector: &Collector,
+) -> Option<(Answer, Span)> {
+    let checklist_id = table.required_string("checklist", "\"global\"");
+    let item_id = table.required_string("item", "\"trust-model-oversight\"");
+    let status_given = table.value("status").is_some();
+    let status = table.choice::<AnswerStatus>("status");
+    if !status_given {
+        collector.push(
+            Problem::new(table.span(), "[[answer]] is missing the required key `status`")
+                .with_help("add `status = \"met\"` (or \"unmet\", \"not-applicable\")"),
+        );
+    }
+    let justification = table.string("justification");
+    let evidence = table.strings("evidence");
+    let answered_by = table.required_string("answered_by", "\"Jane Doe <jane@example.com>\"");
+    let answered_at = table.required_string("answered_at", "\"2026-11-22T10:00:00Z\"");
+    let bom_sha256 = table.required_string("bom_sha256", "\"<sha256 of aibom.toml>\"");
+    table.finish();
+
+    if let Some(at) = &answered_at {
+        if time::OffsetDateTime::parse(&at.value, &time::format_description::well_known::Rfc3339).is_err() {
+            collector.push(
+                Problem::new(at.span, format!("`answered_at` must be an RFC 3339 time, found \"{}\"", at.value))
+                    .with_help("write it like \"2026-11-22T10:00:00Z\""),
+            );
+        }
+    }
+    if let Some(digest) = &bom_sha256 {
+        if let Err(error) = digest.value.parse::<Sha256Digest>() {
+            collector.push(Problem::new(digest.span, format!("malformed bom_sha256: {error}")));
+        }
+    }
+    let (checklist_id, item_id, status) = (checklist_id?, item_id?, status?);
+    let item = find_item(&checklist_id, &item_id, checklists, collector)?;
+    let justification_text = justification.as_ref().map(|j| j.value.trim().to_string()).unwrap_or_default();
+    if justification_text.is_empty() {
+        collector.push(
+            Problem::new(
+                justification.as_ref().map_or(status.span, |j| j.span),
+                format!("the answer to `{}` has no justification", item_id.value),
+            )
+            .with_help("say why, in a sentence an auditor can check: `justification = \"...\"`"),
+        );
+    }
+    if status.value == AnswerStatus::Met && item.evidence_required && evidence.is_empty() {
+        collector.push(
+            Problem::new(status.span, format!("`{}` needs evidence to be \"met\"", item_id.value))
+                .with_help("add `evidence = [\"https://...\" or \"path/to/report\"]`"),
+        );
+    }
+    let span = item_id.span;
+    Some((
+        Answer {
+            checklist: checklist_id.value,
+            item: item_id.value,
+            status: status.value,
+            justification: justification_text,
+            evidence: evidence.into_iter().map(|e| e.value).collect(),
+            answered_by: answered_by?.value,
+            answered_at: answered_at?.value,
+            bom_sha256: bom_sha256?.value.to_ascii_lowercase(),
+        },
+        span,
+    ))
+}
+
+fn find_item<'c>(
+    checklist_id: &Spanned<String>,
+    item_id: &Spanned<String>,
+    checklists: &[&'c Checklist],
+    collector: &Collector,
+) -> Option<&'c super::Item> {
+    let Some(checklist) = checklists.iter().find(|c| c.id == checklist_id.value) else {
+        let known: Vec<&str> = checklists.iter().map(|c| c.id.as_str()).collect();
+        collector.push(
+            Problem::new(checklist_id.span, format!("unknown checklist `{}`", checklist_id.value))
+                .with_help(format!("known checklists: {}", known.join(", "))),
+        );
+        return None;
+    };
+    let item = checklist.item(&item_id.value);
+    if item.is_none() {
+        let help = match nearest(&item_id.value, checklist.items.iter().map(|i| i.id.as_str())) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "items of `{}`: {}",
+                checklist.id,
+                checklist.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        collector.push(
+            Problem::new(item_id.span, format!("unknown item `{}` in checklist `{}`", item_id.value, checklist.id))
+                .with_help(help),
+        );
+    }
+    item
+}

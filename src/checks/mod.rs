@@ -1,0 +1,49 @@
+//! The checks. Each is a module with one entry point, `check(ctx, out)`: it reads the validated manifest and
+//! the resolved inventory, and pushes findings. A check never prints and never knows the output format.
+
+pub mod integrity;
+pub mod manifest;
+
+use crate::bom::Bom;
+use crate::diag::Span;
+use crate::findings::{Code, Draft, Findings, Location};
+use crate::sources::local::Inventory;
+
+/// What every check reads.
+pub struct CheckCtx<'a> {
+    /// The validated manifest.
+    pub bom: &'a Bom,
+    /// What is on disk.
+    pub inventory: &'a Inventory,
+    /// "Today", fixed by `--now` for reproducible audits.
+    pub now: time::OffsetDateTime,
+}
+
+impl CheckCtx<'_> {
+    /// The manifest location of a span.
+    pub fn location(&self, span: Span) -> Location {
+        let at = self.bom.source.line_col(span.start);
+        Location {
+            path: self.bom.source.display_path(),
+            line: at.line,
+            column: at.column,
+        }
+    }
+
+    /// A draft finding about a component, located at `span`.
+    pub fn draft(&self, code: Code, component: Option<&str>, span: Span, message: String, help: String) -> Draft {
+        Draft {
+            code,
+            component: component.map(str::to_string),
+            message,
+            help,
+            location: Some(self.location(span)),
+        }
+    }
+}
+
+/// Runs every check, in a fixed order.
+pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    manifest::check(ctx, out);
+    integrity::check(ctx, out);
+}

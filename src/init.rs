@@ -1,0 +1,288 @@
+//! `aitrust init`: writes a starting `aibom.toml` for an existing project.
+//!
+//! It finds model and dataset files by their formats, groups a directory that has a `config.json` or a
+//! model card into one model, reads the card's front matter, and computes every digest. What it cannot know
+//! (how a model is used, what its base model's id is, how data was collected) it writes as commented
+//! prompts, never as invented values.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::bom::card::{self, CardData};
+use crate::bom::{ComponentKind, RelPath};
+use crate::sources::hash::{self, FileDigest, Progress};
+
+/// Model file formats, by extension.
+pub const MODEL_EXTENSIONS: &[&str] = &[
+    "safetensors", "bin", "pt", "pth", "ckpt", "gguf", "ggml", "onnx", "h5", "keras", "hdf5", "pb",
+    "tflite", "pkl", "pickle", "joblib", "npy", "npz", "mlmodel", "msgpack", "ot", "mar", "llamafile",
+];
+
+/// Dataset file formats, by extension.
+pub const DATASET_EXTENSIONS: &[&str] =
+    &["parquet", "arrow", "jsonl", "ndjson", "csv", "tsv", "tfrecord", "tfrecords", "feather", "avro", "orc"];
+
+/// Directories never searched: version control, build output, virtual environments, caches.
+const SKIPPED_DIRECTORIES: &[&str] =
+    &[".git", ".hg", ".svn", "target", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".cache"];
+
+/// One component found on disk.
+#[derive(Clone, Debug)]
+pub struct Discovered {
+    /// Model or dataset.
+    pub kind: ComponentKind,
+    /// Its id (from the file or directory name, made unique).
+    pub id: String,
+    /// Its path relative to the project.
+    pub path: RelPath,
+    /// For a directory: its files relative to it; empty for a single file.
+    pub files: Vec<RelPath>,
+    /// The card's front matter, if there is a card.
+    pub card: Option<(RelPath, CardData)>,
+}
+
+/// Why init could not write a manifest.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// A manifest is already there.
+    #[error("{} already exists; pass --force to replace it", .0.display())]
+    Exists(PathBuf),
+    /// The directory does not exist or cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+fn is_model_file(path: &Path) -> bool {
+    extension(path).is_some_and(|e| MODEL_EXTENSIONS.contains(&e.as_str()))
+}
+
+fn is_dataset_file(path: &Path) -> bool {
+    extension(path).is_some_and(|e| DATASET_EXTENSIONS.contains(&e.as_str()))
+}
+
+fn relative(root: &Path, path: &Path) -> Option<RelPath> {
+    RelPath::parse(&crate::diag::display_path(path.strip_prefix(root).ok()?)).ok()
+}
+
+fn walk(root: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && SKIPPED_DIRECTORIES.contains(&entry.file_name().to_string_lossy().as_ref()))
+        })
+        .flatten()
+}
+
+/// A model directory: holds a `config.json` or a card, and at least one model file.
+fn is_model_directory(directory: &Path) -> bool {
+    let has_marker = directory.join("config.json").is_file() || directory.join("README.md").is_file();
+    let has_weights = walk(directory).any(|entry| entry.file_type().is_file() && is_model_file(entry.path()));
+    has_marker && has_weights
+}
+
+fn read_card(root: &Path, card_path: &Path) -> Option<(RelPath, CardData)> {
+    let text = std::fs::read_to_string(card_path).ok()?;
+    let data = card::parse(&text).ok()??;
+    Some((relative(root, card_path)?, data))
+}
+
+/// Finds the models and datasets under `root`.
+pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
+    std::fs::read_dir(root).map_err(|source| InitError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut found: Vec<Discovered> = Vec::new();
+    let mut taken: Vec<PathBuf> = Vec::new();
+    let mut ids = BTreeSet::new();
+    for entry in walk(root) {
+        let path = entry.path();
+        if taken.iter().any(|dir| path.starts_with(dir)) {
+            continue;
+        }
+        if entry.file_type().is_dir() && entry.depth() > 0 && is_model_directory(path) {
+            let Some(directory) = relative(root, path) else { continue };
+            let files = walk(path)
+                .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
+                .filter(|e| e.file_name() != ".gitattributes")
+                .filter_map(|e| relative(path, e.path()))
+                .collect();
+            found.push(Discovered {
+                kind: ComponentKind::Model,
+                id: unique_id(&mut ids, &entry.file_name().to_string_lossy()),
+                path: directory,
+                files,
+                card: read_card(root, &path.join("README.md")),
+            });
+            taken.push(path.to_path_buf());
+        } else if entry.file_type().is_file() && (is_model_file(path) || is_dataset_file(path)) {
+            let Some(file) = relative(root, path) else { continue };
+            let kind = if is_model_file(path) { ComponentKind::Model } else { ComponentKind::Dataset };
+            let stem = path.file_stem().map_or_else(|| "artifact".into(), |s| s.to_string_lossy());
+            found.push(Discovered {
+                kind,
+                id: unique_id(&mut ids, &stem),
+                path: file,
+                files: Vec::new(),
+                card: None,
+            });
+        }
+    }
+    Ok(found)
+}
+
+fn unique_id(ids: &mut BTreeSet<String>, name: &str) -> String {
+    let mut base: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    if base.is_empty() {
+        base = "component".to_string();
+    }
+    let mut id = base.clone();
+    let mut counter = 2;
+    while !ids.insert(id.clone()) {
+        id = format!("{base}-{counter}");
+        counter += 1;
+    }
+    id
+}
+
+/// A TOML basic string.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes the manifest text for what was discovered, hashing every file.
+pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], progress: bool) -> String {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for component in found {
+        if component.files.is_empty() {
+            paths.push(component.path.under(root));
+        } else {
+            paths.extend(component.files.iter().map(|file| component.path.join(file).under(root)));
+        }
+    }
+    let progress = if progress { Progress::for_bytes(hash::total_size(&paths), "hashing") } else { Progress::hidden() };
+    let mut digests = hash::hash_files(&paths, &progress).into_iter();
+    progress.finish();
+
+    let mut out = String::new();
+    out.push_str("# The AI bill of materials of this project, read by aitrust (`aitrust check`).\n");
+    out.push_str("# Written by `aitrust init`: review every line, answer the prompts in comments, and commit it.\n");
+    out.push_str("schema = 1\n\n[project]\n");
+    let _ = writeln!(out, "name = {}", toml_string(project_name));
+    out.push_str("# version = \"1.0.0\"\n# license = \"...\"            # the project's own license (SPDX)\n");
+    out.push_str("# owner = \"...\"              # who answers for the project's AI supply chain\n\n");
+    out.push_str("# How the project uses its AI parts; the license rules read this.\n");
+    out.push_str("# [usage]\n# purpose = \"commercial\"     # commercial | research | internal | personal\n");
+    out.push_str("# deployment = \"saas\"        # saas | distributed | on-premises | internal\n");
+    out.push_str("# activities = [\"serve\"]     # fine-tune | distill | train-on-outputs | redistribute-weights | serve\n");
+    for component in found {
+        out.push('\n');
+        write_component(&mut out, component, &mut digests);
+    }
+    if found.is_empty() {
+        out.push_str("\n# No model or dataset files were found. Declare each one as [[model]] or [[dataset]].\n");
+    }
+    out
+}
+
+fn write_digest(out: &mut String, digest: Option<std::io::Result<FileDigest>>, indent: &str) {
+    match digest {
+        Some(Ok(digest)) => {
+            let _ = writeln!(out, "{indent}sha256 = \"{}\"\n{indent}size = {}", digest.sha256, digest.size);
+        }
+        Some(Err(error)) => {
+            let _ = writeln!(out, "{indent}# sha256 = \"...\"   # could not be read: {error}");
+        }
+        None => {}
+    }
+}
+
+fn write_component(
+    out: &mut String,
+    component: &Discovered,
+    digests: &mut impl Iterator<Item = std::io::Result<FileDigest>>,
+) {
+    let kind = component.kind.as_str();
+    let _ = writeln!(out, "[[{kind}]]\nid = {}", toml_string(&component.id));
+    let _ = writeln!(out, "source = \"local\"            # or huggingface / git / url, with its pinned revision");
+    let _ = writeln!(out, "path = {}", toml_string(component.path.as_str()));
+    let card = component.card.as_ref();
+    match card.and_then(|(_, data)| data.license.as_deref()) {
+        Some(license) => {
+            let _ = writeln!(out, "license = {}        # from the card", toml_string(license));
+        }
+        None => out.push_str("# license = \"...\"            # not found: SPDX id, Hugging Face id or LicenseRef-...\n"),
+    }
+    if let Some((card_path, data)) = card {
+        let _ = writeln!(out, "card = {}", toml_string(card_path.as_str()));
+        for base in &data.base_model {
+            let _ = writeln!(
+                out,
+                "# The card names the base model {}: declare it as a [[model]] and add `base_model = [\"<its id>\"]`.",
+                toml_string(base)
+            );
+        }
+        if !data.datasets.is_empty() {
+            let names: Vec<String> = data.datasets.iter().map(|d| toml_string(d)).collect();
+            let _ = writeln!(
+                out,
+                "# The card names {} training dataset{}: {}.\n# Declare the ones you rely on as [[dataset]] and list their ids in `trained_on`.",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            );
+        }
+        if let Some(task) = &data.pipeline_tag {
+            let _ = writeln!(out, "# The card's task is {}.", toml_string(task));
+        }
+    }
+    out.push_str("# publisher = \"...\"          # who published it\n");
+    out.push_str("# intended_use = \"...\"       # what this project uses it for\n");
+    if component.kind == ComponentKind::Dataset {
+        out.push_str("# collection = \"...\"         # how the data was collected, and with what consent\n");
+        out.push_str("# personal_data = false\n");
+    }
+    if component.files.is_empty() {
+        write_digest(out, digests.next(), "");
+    } else {
+        for file in &component.files {
+            let _ = writeln!(out, "\n  [[{kind}.file]]\n  path = {}", toml_string(file.as_str()));
+            write_digest(out, digests.next(), "  ");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The `aitrust` binary: command-line parsing, reading and writing files, choosing the renderer, exit codes.
+//! Everything else lives in the library.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use aitrust::audit::{self, AuditOptions};
+use aitrust::bom::LoadError;
+use aitrust::findings::Code;
+use aitrust::report::{self, Verdict};
+use aitrust::sources::hash::{self, Progress};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: audited, no error finding.
+const EXIT_PASS: u8 = 0;
+/// Exit code: audited, at least one error finding.
+const EXIT_FAIL: u8 = 1;
+/// Exit code: not audited (bad usage, unreadable or invalid input).
+const EXIT_USAGE: u8 = 2;
+
+/// Audits the AI supply chain of a project: models, datasets, their digests, licenses and trust checklist.
+#[derive(Parser)]
+#[command(name = "aitrust", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 audited, no error finding; 1 audited, at least one error finding; \
+2 not audited (bad usage or an invalid manifest, policy or answers file).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit the project: verify every artifact and report findings (the CI gate).
+    Check(CheckArgs),
+    /// Write a starting aibom.toml for an existing project: finds model and dataset files and hashes them.
+    Init {
+        /// The project directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace an existing aibom.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the SHA-256 of files (directories are walked), in the format `sha256sum -c` reads.
+    Hash {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Explain a finding code, or list every code.
+    Explain {
+        /// A finding code such as INT002.
+        code: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The manifest.
+    #[arg(long, default_value = "aibom.toml")]
+    manifest: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// A policy file that replaces the manifest's [policy].
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// The checklist answers file [default: aibom.answers.toml beside the manifest].
+    #[arg(long)]
+    answers: Option<PathBuf>,
+    /// Never use the network (the audit reads only local files and the lock file).
+    #[arg(long)]
+    offline: bool,
+    /// Fix "now" for a reproducible audit (RFC 3339).
+    #[arg(long, hide = true)]
+    now: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// A table for people.
+    Table,
+    /// The JSON report.
+    Json,
+}
+
+/// Messages for people go to stderr; this is the one place that writes them.
+fn say(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// Data goes to stdout, or atomically to a file.
+fn emit(data: &str, output: Option<&Path>) -> Result<(), u8> {
+    match output {
+        Some(path) => aitrust::fsutil::write_atomic(path, data.as_bytes()).map_err(|error| {
+            say(&format!("error: cannot write {}: {error}", path.display()));
+            EXIT_USAGE
+        }),
+        None => {
+            let mut stdout = io::stdout().lock();
+            match stdout.write_all(data.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`aitrust hash ... | head`) is not an error worth a message.
+                Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                Err(error) => {
+                    say(&format!("error: cannot write to standard output: {error}"));
+                    Err(EXIT_USAGE)
+                }
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { EXIT_PASS });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Init { dir, force } => init(&dir, force),
+        Command::Hash { paths } => hash_paths(&paths),
+        Command::Explain { code } => explain(code.as_deref()),
+    };
+    ExitCode::from(code)
+}
+
+fn report_load_error(error: &LoadError) -> u8 {
+    match error {
+        LoadError::Io { path, source } if source.kind() == io::ErrorKind::NotFound => {
+            let hint = if path.file_name().is_some_and(|name| name == "aibom.toml") {
+                "\nhelp: run `aitrust init` to write one, or pass --manifest PATH"
+            } else {
+                ""
+            };
+            say(&format!("error: {} does not exist{hint}", aitrust::diag::display_path(path)));
+        }
+        other => say(&format!("{other}")),
+    }
+    EXIT_USAGE
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let now = match &args.now {
+        Some(text) => match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+            Ok(now) => now,
+            Err(error) => {
+                say(&format!("error: --now {text:?} is not an RFC 3339 time ({error})\nhelp: write it like 2026-11-22T12:00:00Z"));
+                return EXIT_USAGE;
+            }
+        },
+        None => time::OffsetDateTime::now_utc(),
+    };
+    // The audit never uses the network yet; --offline is accepted so CI can state its intent today.
+    let _ = args.offline;
+    let options = AuditOptions {
+        manifest: args.manifest,
+        policy: args.policy,
+        answers: args.answers,
+        now,
+        progress: io::stderr().is_terminal(),
+    };
+    let audit = match audit::run(&options) {
+        Ok(audit) => audit,
+        Err(error) => return report_load_error(&error),
+    };
+    let text = match args.format {
+        Format::Table => report::table::render(&audit),
+        Format::Json => report::json::render(&audit),
+    };
+    if let Err(code) = emit(&text, args.output.as_deref()) {
+        return code;
+    }
+    match audit.verdict {
+        Verdict::Pass => EXIT_PASS,
+        Verdict::Fail => EXIT_FAIL,
+    }
+}
+
+fn init(dir: &Path, force: bool) -> u8 {
+    let manifest = dir.join("aibom.toml");
+    if manifest.exists() && !force {
+        say(&format!("error: {} already exists\nhelp: pass --force to replace it", manifest.display()));
+        return EXIT_USAGE;
+    }
+    let found = match aitrust::init::discover(dir) {
+        Ok(found) => found,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    let name = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "my-project".to_string());
+    let text = aitrust::init::manifest_text(dir, &name, &found, io::stderr().is_terminal());
+    if let Err(error) = aitrust::fsutil::write_atomic(&manifest, text.as_bytes()) {
+        say(&format!("error: cannot write {}: {error}", manifest.display()));
+        return EXIT_USAGE;
+    }
+    let models = found.iter().filter(|c| c.kind == aitrust::bom::ComponentKind::Model).count();
+    say(&format!(
+        "wrote {}: {models} model{}, {} dataset{}\nnext: review it, answer the commented prompts, then run `aitrust check --manifest {}`",
+        manifest.display(),
+        if models == 1 { "" } else { "s" },
+        found.len() - models,
+        if found.len() - models == 1 { "" } else { "s" },
+        manifest.display()
+    ));
+    EXIT_PASS
+}
+
+/// Expands directories into their files (sorted), keeping files as given.
+fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, String>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let walker = walkdir::WalkDir::new(path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+            for entry in walker {
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => out.push(Ok(entry.into_path())),
+                    Ok(_) => {}
+                    Err(error) => out.push(Err(error.to_string())),
+                }
+            }
+        } else {
+            out.push(Ok(path.clone()));
+        }
+    }
+    out
+}
+
+/// A line `sha256sum -c` reads back: names with a backslash or newline are escaped and the line starts with `\`.
+fn checksum_line(digest: &str, path: &Path) -> String {
+    let name = path.to_string_lossy();
+    if name.contains('\\') || name.contains('\n') || name.contains('\r') {
+        let escaped = name.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r");
+        format!("\\{digest}  {escaped}\n")
+    } else {
+        format!("{digest}  {name}\n")
+    }
+}
+
+fn hash_paths(paths: &[PathBuf]) -> u8 {
+    let expanded = expand(paths);
+    let files: Vec<PathBuf> = expanded.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let progress = Progress::for_bytes(hash::total_size(&files), "hashing");
+    let mut results = hash::hash_files(&files, &progress).into_iter();
+    progress.finish();
+    let mut failed = false;
+    let mut text = String::new();
+    for item in &expanded {
+        match item {
+            Ok(path) => match results.next() {
+                Some(Ok(digest)) => text.push_str(&checksum_line(&digest.sha256.to_string(), path)),
+                Some(Err(error)) => {
+                    failed = true;
+                    say(&format!("aitrust: {}: {error}", path.display()));
+                }
+                None => {}
+            },
+            Err(error) => {
+                failed = true;
+                say(&format!("aitrust: {error}"));
+            }
+        }
+    }
+    if let Err(code) = emit(&text, None) {
+        return code;
+    }
+    if failed { EXIT_FAIL } else { EXIT_PASS }
+}
+
+fn explain(code: Option<&str>) -> u8 {
+    let Some(text) = code else {
+        let mut list = String::new();
+        for code in Code::ALL {
+            let doc = code.doc();
+            list.push_str(&format!("{}  {:<8} {:<10} {}\n", code.as_str(), doc.severity.as_str(), doc.check, doc.title));
+        }
+        return emit(&list, None).err().unwrap_or(EXIT_PASS);
+    };
+    let Some(code) = Code::parse(text) else {
+        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let hint = match aitrust::diag::nearest(text, all.iter().copied()) {
+            Some(near) => format!("did you mean {near}? "),
+            None => String::new(),
+        };
+        say(&format!("error: unknown finding code `{text}`\nhelp: {hint}`aitrust explain` lists every code"));
+        return EXIT_USAGE;
+    };
+    let doc = code.doc();
+    let page = format!(
+        "{}: {}\n\ncheck: {}\ndefault severity: {} (a policy can change it: [policy] levels = {{ \"{}\" = \"allow\" | \"warn\" | \"deny\" }})\nchecklist items: {}\n\n{}\n",
+        code.as_str(),
+        doc.title,
+        doc.check,
+        doc.severity.as_str(),
+        code.as_str(),
+        doc.checklist.join(", "),
+        textwrap(doc.explanation, 100)
+    );
+    emit(&page, None).err().unwrap_or(EXIT_PASS)
+}
+
+/// Wraps prose at `width` columns on word boundaries.
+fn textwrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        if line_len > 0 && line_len + 1 + word.len() > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word.len();
+    }
+    out
+}

@@ -1,0 +1,200 @@
+//! The [`Audit`]: one typed value holding everything an audit found. It *is* the JSON report; the other
+//! renderers (table, ...) format it and never decide anything.
+
+pub mod json;
+pub mod table;
+
+use serde::Serialize;
+
+use crate::bom::{Bom, Component, SourceKind};
+use crate::checklist::ChecklistReport;
+use crate::findings::{Finding, Severity};
+use crate::sources::local::{ComponentState, Inventory, Observation};
+
+/// The tool that made the report.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Tool {
+    /// Always "aitrust".
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The manifest that was audited.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ManifestRef {
+    /// Its path as given.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// pass | fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No error finding.
+    Pass,
+    /// At least one error finding.
+    Fail,
+}
+
+/// Counts.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    /// Models and datasets.
+    pub components: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity note.
+    pub notes: usize,
+}
+
+/// Whether a component's local files were verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntegrityStatus {
+    /// Every declared local file is present and matches its digest.
+    Verified,
+    /// Something is missing, changed, unreadable or unverifiable.
+    Failed,
+    /// No local copy (a Hub, git or URL component); nothing was hashed.
+    NotLocal,
+}
+
+/// One model or dataset.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ComponentReport {
+    /// Its id.
+    pub id: String,
+    /// model | dataset
+    pub kind: crate::bom::ComponentKind,
+    /// Its name.
+    pub name: String,
+    /// local | huggingface | git | url
+    pub source: SourceKind,
+    /// The license as declared (normalisation comes with the license check).
+    pub license: Option<String>,
+    /// The pinned revision, if any.
+    pub revision: Option<String>,
+    /// Number of declared files (1 for a single-file component).
+    pub files: usize,
+    /// Bytes hashed.
+    pub bytes_verified: u64,
+    /// Outcome of the integrity check.
+    pub integrity: IntegrityStatus,
+}
+
+/// The whole audit.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[schemars(title = "aitrust audit report")]
+pub struct Audit {
+    /// The tool.
+    pub tool: Tool,
+    /// When the audit ran (RFC 3339, UTC; fixed by `--now`).
+    pub generated_at: String,
+    /// The manifest.
+    pub manifest: ManifestRef,
+    /// pass | fail.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// Every model and dataset.
+    pub components: Vec<ComponentReport>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// The trust checklist.
+    pub checklist: ChecklistReport,
+}
+
+impl Audit {
+    /// Assembles the audit; findings are ordered by component (manifest order), severity, line and code.
+    pub fn new(
+        bom: &Bom,
+        inventory: &Inventory,
+        mut findings: Vec<Finding>,
+        checklist: ChecklistReport,
+        generated_at: String,
+    ) -> Self {
+        let order: Vec<&str> = bom.components().map(|c| c.id.value.as_str()).collect();
+        let rank = |finding: &Finding| {
+            let component = finding
+                .component
+                .as_deref()
+                .and_then(|id| order.iter().position(|known| *known == id))
+                .map_or(0, |position| position + 1);
+            let line = finding.location.as_ref().map_or(0, |l| l.line);
+            (component, finding.severity, line, finding.code.clone(), finding.message.clone())
+        };
+        findings.sort_by_key(rank);
+        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        let summary = Summary {
+            components: order.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+        };
+        let components = bom
+            .components()
+            .map(|component| component_report(component, inventory, &findings))
+            .collect();
+        Self {
+            tool: Tool {
+                name: "aitrust".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            generated_at,
+            manifest: ManifestRef {
+                path: bom.source.display_path(),
+                sha256: bom.sha256.to_string(),
+            },
+            verdict: if summary.errors > 0 { Verdict::Fail } else { Verdict::Pass },
+            summary,
+            components,
+            findings,
+            checklist,
+        }
+    }
+}
+
+fn component_report(component: &Component, inventory: &Inventory, findings: &[Finding]) -> ComponentReport {
+    let local = inventory.component(&component.id.value);
+    let bytes_verified = local
+        .map(|files| {
+            files
+                .files
+                .iter()
+                .filter_map(|state| match &state.observation {
+                    Observation::Hashed(digest) => Some(digest.size),
+                    _ => None,
+                })
+                .sum()
+        })
+        .unwrap_or(0);
+    let has_integrity_error = findings.iter().any(|finding| {
+        finding.check == "integrity"
+            && finding.severity == Severity::Error
+            && finding.component.as_deref() == Some(component.id.value.as_str())
+    });
+    let no_local_copy = local.is_none_or(|files| files.state == ComponentState::NoLocalCopy);
+    let integrity = if has_integrity_error {
+        IntegrityStatus::Failed
+    } else if no_local_copy {
+        IntegrityStatus::NotLocal
+    } else {
+        IntegrityStatus::Verified
+    };
+    ComponentReport {
+        id: component.id.value.clone(),
+        kind: component.kind,
+        name: component.display_name().to_string(),
+        source: component.source.value,
+        license: component.license.as_ref().map(|license| license.value.clone()),
+        revision: component.revision.as_ref().map(|revision| revision.value.clone()),
+        files: if component.files.is_empty() { usize::from(component.path.is_some() || component.sha256.is_some()) } else { component.files.len() },
+        bytes_verified,
+        integrity,
+    }
+}

@@ -1,0 +1,160 @@
+//! The table for people: the verdict and summary first, the components, then the findings grouped by
+//! component, then what to do next.
+
+use std::fmt::Write as _;
+
+use comfy_table::{ContentArrangement, Table, presets};
+
+use super::{Audit, IntegrityStatus, Verdict};
+use crate::checklist::ItemStatus;
+use crate::findings::{Code, Finding, Severity};
+
+/// Renders the audit for a terminal or a CI log.
+pub fn render(audit: &Audit) -> String {
+    let mut out = String::new();
+    let summary = &audit.summary;
+    let verdict = match audit.verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Fail => "FAIL",
+    };
+    let _ = writeln!(out, "aitrust {}: audit of {}", audit.tool.version, audit.manifest.path);
+    let _ = writeln!(
+        out,
+        "verdict: {verdict} ({} component{}, {} error{}, {} warning{}, {} note{})",
+        summary.components,
+        plural(summary.components),
+        summary.errors,
+        plural(summary.errors),
+        summary.warnings,
+        plural(summary.warnings),
+        summary.notes,
+        plural(summary.notes),
+    );
+    out.push('\n');
+    if !audit.components.is_empty() {
+        out.push_str(&components_table(audit));
+        out.push('\n');
+    }
+    render_findings(audit, &mut out);
+    render_checklist(audit, &mut out);
+    render_next_steps(audit, &mut out);
+    out
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn components_table(audit: &Audit) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["component", "kind", "source", "license", "files", "integrity", "findings"]);
+    for component in &audit.components {
+        let count = |severity| {
+            audit
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity && f.component.as_deref() == Some(component.id.as_str()))
+                .count()
+        };
+        let findings = match (count(Severity::Error), count(Severity::Warning)) {
+            (0, 0) => "-".to_string(),
+            (errors, 0) => format!("{errors} error{}", plural(errors)),
+            (0, warnings) => format!("{warnings} warning{}", plural(warnings)),
+            (errors, warnings) => format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings)),
+        };
+        let integrity = match component.integrity {
+            IntegrityStatus::Verified => "verified",
+            IntegrityStatus::Failed => "FAILED",
+            IntegrityStatus::NotLocal => "not local",
+        };
+        table.add_row([
+            component.id.clone(),
+            component.kind.as_str().to_string(),
+            component.source.as_str().to_string(),
+            component.license.clone().unwrap_or_else(|| "(none)".to_string()),
+            component.files.to_string(),
+            integrity.to_string(),
+            findings,
+        ]);
+    }
+    let mut text = table.to_string();
+    text.push('\n');
+    text
+}
+
+fn render_findings(audit: &Audit, out: &mut String) {
+    if audit.findings.is_empty() {
+        out.push_str("No findings.\n\n");
+        return;
+    }
+    out.push_str("Findings\n");
+    let mut current: Option<Option<&str>> = None;
+    for finding in &audit.findings {
+        let component = finding.component.as_deref();
+        if current != Some(component) {
+            current = Some(component);
+            let heading = match component.and_then(|id| audit.components.iter().find(|c| c.id == id)) {
+                Some(c) => format!("{} ({})", c.id, c.kind.as_str()),
+                None => "project".to_string(),
+            };
+            let _ = writeln!(out, "\n  {heading}");
+        }
+        render_finding(finding, out);
+    }
+    out.push('\n');
+}
+
+fn render_finding(finding: &Finding, out: &mut String) {
+    let at = finding
+        .location
+        .as_ref()
+        .map(|l| format!("  {}:{}", l.path, l.line))
+        .unwrap_or_default();
+    let _ = writeln!(out, "    {:<7} {}{at}", finding.severity.as_str(), finding.code);
+    let _ = writeln!(out, "            {}", finding.message);
+    let _ = writeln!(out, "            help: {}", finding.help);
+}
+
+fn render_checklist(audit: &Audit, out: &mut String) {
+    let count = |status| audit.checklist.items.iter().filter(|item| item.status == status).count();
+    let _ = writeln!(
+        out,
+        "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable (`aitrust checklist --status` for details)\n",
+        audit.checklist.id,
+        count(ItemStatus::Pass),
+        count(ItemStatus::Fail),
+        count(ItemStatus::Open),
+        count(ItemStatus::NotApplicable),
+    );
+}
+
+fn render_next_steps(audit: &Audit, out: &mut String) {
+    out.push_str("What to do next\n");
+    let mut codes: Vec<(&str, Severity, usize)> = Vec::new();
+    for finding in audit.findings.iter().filter(|f| f.severity != Severity::Note) {
+        match codes.iter_mut().find(|(code, _, _)| *code == finding.code) {
+            Some(entry) => entry.2 += 1,
+            None => codes.push((&finding.code, finding.severity, 1)),
+        }
+    }
+    codes.sort_by_key(|(code, severity, _)| (*severity, *code));
+    if codes.is_empty() {
+        let _ = writeln!(
+            out,
+            "  Nothing blocks deployment. Keep the manifest's digests current when artifacts change, and answer\n  the open checklist items."
+        );
+        return;
+    }
+    for (step, (code, severity, count)) in codes.iter().enumerate() {
+        let title = Code::parse(code).map_or("", |c| c.doc().title);
+        let _ = writeln!(
+            out,
+            "  {}. {code} ({}, {count}x): {title}. `aitrust explain {code}`",
+            step + 1,
+            severity.as_str()
+        );
+    }
+}

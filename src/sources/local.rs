@@ -1,0 +1,310 @@
+//! Resolves the manifest's local paths into what is actually on disk: which declared files exist, their
+//! digests (hashed in one parallel pass over every component), which files are present but undeclared, and
+//! which paths are symbolic links out of the project root (never followed).
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::bom::{Bom, Component, RelPath};
+use crate::sources::hash::{self, FileDigest, Progress};
+
+/// What was found on disk for one declared file (or a single-file component).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observation {
+    /// Hashed.
+    Hashed(FileDigest),
+    /// Not on disk.
+    Missing,
+    /// Not on disk, and declared as kept elsewhere (`local = false`).
+    NotLocal,
+    /// A symbolic link (on the path) leads out of the project root.
+    Escapes {
+        /// Where it leads.
+        target: PathBuf,
+    },
+    /// A directory or special file where a regular file was declared.
+    NotAFile {
+        /// What is there.
+        found: &'static str,
+    },
+    /// Could not be read.
+    Unreadable {
+        /// The I/O error.
+        error: String,
+    },
+}
+
+/// A declared file and what was found.
+#[derive(Clone, Debug)]
+pub struct FileState {
+    /// Index in the component's `files`, or `None` for a single-file component's own path.
+    pub entry: Option<usize>,
+    /// Path relative to the project root.
+    pub path: RelPath,
+    /// What was found.
+    pub observation: Observation,
+}
+
+/// The state of a component's own `path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComponentState {
+    /// No `path`: nothing local to check.
+    NoLocalCopy,
+    /// The path does not exist.
+    Missing,
+    /// The path leads out of the project root through a symbolic link.
+    Escapes {
+        /// Where it leads.
+        target: PathBuf,
+    },
+    /// A directory where a single file was declared, or the reverse.
+    WrongKind {
+        /// What the manifest implies.
+        expected: &'static str,
+        /// What is there.
+        found: &'static str,
+    },
+    /// Present and of the declared kind.
+    Present,
+}
+
+/// One component's local files.
+#[derive(Clone, Debug)]
+pub struct ComponentFiles {
+    /// The component's id.
+    pub id: String,
+    /// Its own path's state.
+    pub state: ComponentState,
+    /// The declared files, in manifest order.
+    pub files: Vec<FileState>,
+    /// Files present in the component's directory but not declared, relative to the project root.
+    pub undeclared: Vec<RelPath>,
+}
+
+/// The local side of every component, in `Bom::components()` order.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    /// One entry per component.
+    pub components: Vec<ComponentFiles>,
+}
+
+impl Inventory {
+    /// The entry for a component.
+    pub fn component(&self, id: &str) -> Option<&ComponentFiles> {
+        self.components.iter().find(|files| files.id == id)
+    }
+}
+
+/// Where a path is, following symbolic links only inside the project root.
+enum Resolved {
+    Missing,
+    Escapes(PathBuf),
+    Inside { path: PathBuf, metadata: std::fs::Metadata },
+}
+
+struct Resolver {
+    canonical_root: Option<PathBuf>,
+}
+
+impl Resolver {
+    fn resolve(&self, path: &Path) -> Resolved {
+        let Some(root) = &self.canonical_root else {
+            return Resolved::Missing;
+        };
+        match std::fs::canonicalize(path) {
+            Ok(canonical) if canonical.starts_with(root) => match std::fs::metadata(&canonical) {
+                Ok(metadata) => Resolved::Inside {
+                    path: canonical,
+                    metadata,
+                },
+                Err(_) => Resolved::Missing,
+            },
+            Ok(canonical) => Resolved::Escapes(canonical),
+            // A dangling link is missing content, whatever it pointed at.
+            Err(_) => Resolved::Missing,
+        }
+    }
+}
+
+fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+    let file_type = metadata.file_type();
+    if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_file() {
+        "a regular file"
+    } else {
+        "a special file (device, socket or pipe)"
+    }
+}
+
+/// A file waiting to be hashed.
+struct Pending {
+    component: usize,
+    file: usize,
+    path: PathBuf,
+}
+
+/// Looks at every local path of the manifest and hashes every declared file that is present.
+pub fn inventory(bom: &Bom, progress_enabled: bool) -> Inventory {
+    let resolver = Resolver {
+        canonical_root: std::fs::canonicalize(&bom.root).ok(),
+    };
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut components = Vec::new();
+    for (component_index, component) in bom.components().enumerate() {
+        let files = survey_component(bom, component, &resolver, component_index, &mut pending);
+        components.push(files);
+    }
+    let paths: Vec<PathBuf> = pending.iter().map(|p| p.path.clone()).collect();
+    let progress = if progress_enabled {
+        Progress::for_bytes(hash::total_size(&paths), "hashing")
+    } else {
+        Progress::hidden()
+    };
+    let results = hash::hash_files(&paths, &progress);
+    progress.finish();
+    for (job, result) in pending.iter().zip(results) {
+        components[job.component].files[job.file].observation = match result {
+            Ok(digest) => Observation::Hashed(digest),
+            Err(error) => Observation::Unreadable {
+                error: describe_io(&error),
+            },
+        };
+    }
+    Inventory { components }
+}
+
+fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+fn survey_component(
+    bom: &Bom,
+    component: &Component,
+    resolver: &Resolver,
+    component_index: usize,
+    pending: &mut Vec<Pending>,
+) -> ComponentFiles {
+    let mut result = ComponentFiles {
+        id: component.id.value.clone(),
+        state: ComponentState::NoLocalCopy,
+        files: Vec::new(),
+        undeclared: Vec::new(),
+    };
+    let Some(path) = &component.path else {
+        return result;
+    };
+    let is_directory_component = !component.files.is_empty() || component.sha256.is_none() && component.size.is_none();
+    let on_disk = path.value.under(&bom.root);
+    match resolver.resolve(&on_disk) {
+        Resolved::Missing => {
+            result.state = ComponentState::Missing;
+            return result;
+        }
+        Resolved::Escapes(target) => {
+            result.state = ComponentState::Escapes { target };
+            return result;
+        }
+        Resolved::Inside { path: real, metadata } => {
+            let found = kind_of(&metadata);
+            let expected = if is_directory_component { "a directory" } else { "a regular file" };
+            let fits = if metadata.is_dir() {
+                is_directory_component
+            } else {
+                metadata.is_file() && component.files.is_empty()
+            };
+            if !fits {
+                result.state = ComponentState::WrongKind { expected, found };
+                return result;
+            }
+            result.state = ComponentState::Present;
+            if metadata.is_file() {
+                // A single file: the component's own digest (if any) applies to it.
+                result.files.push(FileState {
+                    entry: None,
+                    path: path.value.clone(),
+                    observation: Observation::Missing,
+                });
+                pending.push(Pending {
+                    component: component_index,
+                    file: 0,
+                    path: real,
+                });
+                return result;
+            }
+        }
+    }
+    for (entry_index, entry) in component.files.iter().enumerate() {
+        let relative = path.value.join(&entry.path.value);
+        let file_path = relative.under(&bom.root);
+        let observation = match resolver.resolve(&file_path) {
+            Resolved::Missing if !entry.is_local() => Observation::NotLocal,
+            Resolved::Missing => Observation::Missing,
+            Resolved::Escapes(target) => Observation::Escapes { target },
+            Resolved::Inside { path: real, metadata } if metadata.is_file() => {
+                pending.push(Pending {
+                    component: component_index,
+                    file: result.files.len(),
+                    path: real,
+                });
+                Observation::Missing
+            }
+            Resolved::Inside { metadata, .. } => Observation::NotAFile {
+                found: kind_of(&metadata),
+            },
+        };
+        result.files.push(FileState {
+            entry: Some(entry_index),
+            path: relative,
+            observation,
+        });
+    }
+    if !component.files.is_empty() {
+        result.undeclared = undeclared_files(bom, component, &path.value);
+    }
+    result
+}
+
+/// Files under a directory component that the manifest does not declare.
+fn undeclared_files(bom: &Bom, component: &Component, directory: &RelPath) -> Vec<RelPath> {
+    let declared: BTreeSet<&str> = component.files.iter().map(|f| f.path.value.as_str()).collect();
+    let signature = component.signature.as_ref().map(|s| s.path.value.as_str());
+    let base = directory.under(&bom.root);
+    let walker = walkdir::WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !(entry.depth() > 0 && is_not_an_artifact(entry.path(), &base)));
+    let mut found = Vec::new();
+    for entry in walker.flatten() {
+        if entry.depth() == 0 || entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(&base) else {
+            continue;
+        };
+        let text = crate::diag::display_path(relative);
+        let Ok(relative) = RelPath::parse(&text) else {
+            continue;
+        };
+        let project_relative = directory.join(&relative);
+        if declared.contains(relative.as_str()) || signature == Some(project_relative.as_str()) {
+            continue;
+        }
+        found.push(project_relative);
+    }
+    found
+}
+
+/// Version-control and download bookkeeping that ships beside artifacts but is not one.
+fn is_not_an_artifact(path: &Path, base: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(base) else {
+        return false;
+    };
+    let text = crate::diag::display_path(relative);
+    text == ".git" || text == ".gitattributes" || text == ".cache/huggingface"
+}

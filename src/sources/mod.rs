@@ -1,0 +1,5 @@
+//! Everything that reads the outside world. For now: local files and the hashing engine. The Hugging Face
+//! Hub and git sources join here, with their results recorded in a lock file so CI can run offline.
+
+pub mod hash;
+pub mod local;
