@@ -81,6 +81,8 @@ pub struct ComponentReport {
     pub revision: Option<String>,
     /// Number of declared files (1 for a single-file component).
     pub files: usize,
+    /// Declared files that are not kept locally (fetched from the source), so were not hashed.
+    pub files_remote: usize,
     /// Bytes hashed.
     pub bytes_verified: u64,
     /// Outcome of the integrity check.
@@ -173,6 +175,12 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
                 .sum()
         })
         .unwrap_or(0);
+    let files_remote = match local {
+        Some(files) if files.state != ComponentState::NoLocalCopy => {
+            files.files.iter().filter(|state| state.observation == Observation::NotLocal).count()
+        }
+        _ => component.files.len().max(usize::from(component.sha256.is_some())),
+    };
     let has_integrity_error = findings.iter().any(|finding| {
         finding.check == "integrity"
             && finding.severity == Severity::Error
@@ -194,6 +202,7 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
         license: component.license.as_ref().map(|license| license.value.clone()),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
         files: if component.files.is_empty() { usize::from(component.path.is_some() || component.sha256.is_some()) } else { component.files.len() },
+        files_remote,
         bytes_verified,
         integrity,
     }

@@ -75,7 +75,10 @@ fn components_table(audit: &Audit) -> String {
             component.kind.as_str().to_string(),
             component.source.as_str().to_string(),
             component.license.clone().unwrap_or_else(|| "(none)".to_string()),
-            component.files.to_string(),
+            match component.files_remote {
+                0 => component.files.to_string(),
+                remote => format!("{} ({remote} remote)", component.files),
+            },
             integrity.to_string(),
             findings,
         ]);
@@ -122,7 +125,7 @@ fn render_checklist(audit: &Audit, out: &mut String) {
     let count = |status| audit.checklist.items.iter().filter(|item| item.status == status).count();
     let _ = writeln!(
         out,
-        "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable (`aitrust checklist --status` for details)\n",
+        "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable\n",
         audit.checklist.id,
         count(ItemStatus::Pass),
         count(ItemStatus::Fail),
