@@ -354,6 +354,10 @@ pub struct Component {
     #[serde(skip)]
     #[schemars(skip)]
     pub span: Span,
+    /// `path` was written but rejected (so "no path" is not reported twice).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) path_was_invalid: bool,
 }
 
 impl Component {

@@ -22,9 +22,6 @@ pub(super) fn parse(source: SourceFile, root: PathBuf, sha256: Sha256Digest) -> 
         }
     };
     let bom = read_document(&document, &collector, source.clone(), root, sha256);
-    if let Some(bom) = &bom {
-        super::validate::validate(bom, &collector);
-    }
     match bom {
         Some(bom) if collector.is_empty() => Ok(bom),
         _ => Err(FileProblems::new(source, collector.into_problems())),
@@ -72,6 +69,7 @@ fn read_document(
         .map(|table| super::policy::read_policy(table, collector, root.clone()))
         .unwrap_or_else(|| super::policy::Policy::empty(root.clone()));
     top.finish();
+    super::validate::validate(&models, &datasets, &policy, &collector);
     Some(Bom {
         schema: schema?,
         project: project?,
@@ -176,7 +174,10 @@ fn read_component(
                 .with_help("add `source = \"local\"` (or \"huggingface\", \"git\", \"url\")"),
         );
     }
-    let path = relative_path(table.string("path"), collector);
+    let path_text = table.string("path");
+    let path_was_invalid = path_text.is_some();
+    let path = relative_path(path_text, collector);
+    let path_was_invalid = path_was_invalid && path.is_none();
     let url = table.string("url");
     let revision = table.string("revision");
     let license = table.string("license");
@@ -222,6 +223,7 @@ fn read_component(
         size,
         files,
         span,
+        path_was_invalid,
     })
 }
 

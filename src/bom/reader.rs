@@ -54,6 +54,8 @@ fn type_name(value: &Value<'_>) -> &'static str {
 pub(crate) struct TableReader<'a, 'de> {
     table: &'a Table<'de>,
     span: Span,
+    /// The dotted TOML path of the table (empty for the document itself).
+    path: String,
     what: String,
     known: Vec<&'static str>,
     collector: &'a Collector,
@@ -62,10 +64,15 @@ pub(crate) struct TableReader<'a, 'de> {
 impl<'a, 'de> TableReader<'a, 'de> {
     /// `what` names the table in messages, e.g. "[[model]]" or "[usage]".
     pub(crate) fn new(value: &'a Value<'de>, what: &str, collector: &'a Collector) -> Option<Self> {
+        Self::with_path(value, String::new(), what, collector)
+    }
+
+    fn with_path(value: &'a Value<'de>, path: String, what: &str, collector: &'a Collector) -> Option<Self> {
         match value.as_table() {
             Some(table) => Some(Self {
                 table,
                 span: value.span.into(),
+                path,
                 what: what.to_string(),
                 known: Vec::new(),
                 collector,
@@ -226,8 +233,8 @@ impl<'a, 'de> TableReader<'a, 'de> {
     /// An optional sub-table.
     pub(crate) fn table(&mut self, key: &'static str) -> Option<TableReader<'a, 'de>> {
         let value = self.value(key)?;
-        let what = format!("{}.{key}", self.what.trim_end_matches(']').trim_start_matches('['));
-        TableReader::new(value, &format!("[{what}]"), self.collector)
+        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+        TableReader::with_path(value, path.clone(), &format!("[{path}]"), self.collector)
     }
 
     /// An optional array of tables (`[[model]]`, `[[model.file]]`).
@@ -239,9 +246,10 @@ impl<'a, 'de> TableReader<'a, 'de> {
             self.wrong_type(key, value, &format!("an array of tables ({what})"));
             return Vec::new();
         };
+        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
         items
             .iter()
-            .filter_map(|item| TableReader::new(item, what, self.collector))
+            .filter_map(|item| TableReader::with_path(item, path.clone(), what, self.collector))
             .collect()
     }
 

@@ -4,17 +4,34 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::reader::Collector;
-use super::{Bom, Component, SourceKind};
+use super::{Component, Dataset, Model, Policy, SourceKind};
 use crate::diag::{Problem, nearest};
 
-pub(super) fn validate(bom: &Bom, collector: &Collector) {
+/// The parts of the manifest that were read, even when others (say `[project]`) had problems.
+struct Parts<'a> {
+    models: &'a [Model],
+    datasets: &'a [Dataset],
+}
+
+impl Parts<'_> {
+    fn components(&self) -> impl Iterator<Item = &Component> {
+        self.models.iter().map(|m| &m.component).chain(self.datasets.iter().map(|d| &d.component))
+    }
+
+    fn component(&self, id: &str) -> Option<&Component> {
+        self.components().find(|c| c.id.value == id)
+    }
+}
+
+pub(super) fn validate(models: &[Model], datasets: &[Dataset], policy: &Policy, collector: &Collector) {
+    let bom = &Parts { models, datasets };
     check_ids(bom, collector);
     check_references(bom, collector);
     check_cycles(bom, collector);
     for component in bom.components() {
         check_component(component, collector);
     }
-    for exception in &bom.policy.licenses.exceptions {
+    for exception in &policy.licenses.exceptions {
         if bom.component(&exception.component).is_none() {
             collector.push(
                 Problem::new(
@@ -33,7 +50,7 @@ fn is_valid_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
-fn check_ids(bom: &Bom, collector: &Collector) {
+fn check_ids(bom: &Parts<'_>, collector: &Collector) {
     let mut seen: BTreeMap<&str, &Component> = BTreeMap::new();
     for component in bom.components() {
         let id = &component.id;
@@ -44,10 +61,9 @@ fn check_ids(bom: &Bom, collector: &Collector) {
             );
         }
         if let Some(first) = seen.get(id.value.as_str()) {
-            let first_line = bom.line_of(first.id.span);
             collector.push(
                 Problem::new(id.span, format!("duplicate id `{}`", id.value)).with_help(format!(
-                    "ids are unique among all models and datasets; `{}` is already the id of the {} on line {first_line}",
+                    "ids are unique among all models and datasets; `{}` is already the id of an earlier {}",
                     id.value,
                     first.kind.as_str()
                 )),
@@ -58,17 +74,17 @@ fn check_ids(bom: &Bom, collector: &Collector) {
     }
 }
 
-fn unknown_id_help(bom: &Bom, id: &str) -> String {
+fn unknown_id_help(bom: &Parts<'_>, id: &str) -> String {
     match nearest(id, bom.components().map(|c| c.id.value.as_str())) {
         Some(near) => format!("did you mean `{near}`? declare the component, or fix the id"),
         None => "declare it as a [[model]] or [[dataset]] with that id, or fix the id".to_string(),
     }
 }
 
-fn check_references(bom: &Bom, collector: &Collector) {
+fn check_references(bom: &Parts<'_>, collector: &Collector) {
     let model_ids: BTreeSet<&str> = bom.models.iter().map(|m| m.component.id.value.as_str()).collect();
     let dataset_ids: BTreeSet<&str> = bom.datasets.iter().map(|d| d.component.id.value.as_str()).collect();
-    for model in &bom.models {
+    for model in bom.models {
         for base in &model.base_model {
             if base.value == model.component.id.value {
                 collector.push(
@@ -112,7 +128,7 @@ fn check_references(bom: &Bom, collector: &Collector) {
 }
 
 /// A model may not (transitively) derive from itself.
-fn check_cycles(bom: &Bom, collector: &Collector) {
+fn check_cycles(bom: &Parts<'_>, collector: &Collector) {
     let edges: BTreeMap<&str, Vec<&str>> = bom
         .models
         .iter()
@@ -127,7 +143,7 @@ fn check_cycles(bom: &Bom, collector: &Collector) {
         })
         .collect();
     let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
-    for model in &bom.models {
+    for model in bom.models {
         let start = model.component.id.value.as_str();
         if let Some(cycle) = find_cycle(start, &edges) {
             let mut key = cycle.clone();
@@ -168,7 +184,7 @@ fn check_component(component: &Component, collector: &Collector) {
     let what = format!("[[{}]] `{}`", component.kind.as_str(), component.id.value);
     match component.source.value {
         SourceKind::Local => {
-            if component.path.is_none() {
+            if component.path.is_none() && !component.path_was_invalid {
                 collector.push(
                     Problem::new(component.source.span, format!("{what} is local but has no `path`"))
                         .with_help("add `path = \"...\"` (a directory or one file, relative to the manifest)"),
