@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests: run the real binary on a copy of a fixture project.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// "Now" for every audit in the tests.
+pub const NOW: &str = "2026-11-22T12:00:00Z";
+
+/// The fixture directory of a scenario.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Copies a directory tree (regular files and directories only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture project; the `project` subdirectory is the project root, so tests can put
+/// things beside it (outside the project).
+pub fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    copy_tree(&fixture(name), &root);
+    (dir, root)
+}
+
+/// Runs `aitrust ARGS` in `cwd`.
+pub fn aitrust(cwd: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("aitrust")
+        .unwrap()
+        .current_dir(cwd)
+        .env_remove("CI")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `aitrust check --now NOW ARGS` in `cwd`.
+pub fn check(cwd: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["check", "--now", NOW];
+    all.extend_from_slice(args);
+    aitrust(cwd, &all)
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The JSON report of `check --format json`.
+pub fn json_report(cwd: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let output = check(cwd, &all);
+    let code = output.status.code().unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}\n{}", stdout(&output), stderr(&output)));
+    (code, report)
+}
+
+/// The codes of the report's findings, in report order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+}
