@@ -1,0 +1,106 @@
+//! `hash`, `init`, and the example manifests.
+
+mod common;
+
+use std::path::Path;
+
+use common::{aitrust, check, json_report, stderr, stdout};
+
+#[test]
+fn hash_output_is_read_back_by_sha256sum() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("model/sub")).unwrap();
+    std::fs::write(dir.path().join("model/a.bin"), vec![7u8; 3 << 20]).unwrap();
+    std::fs::write(dir.path().join("model/sub/b.json"), "{}").unwrap();
+    std::fs::write(dir.path().join("empty"), "").unwrap();
+    std::fs::write(dir.path().join("odd \\ name"), "x").unwrap();
+    let output = aitrust(dir.path(), &["hash", "model", "empty", "odd \\ name"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty\n"), "{text}");
+    assert!(text.starts_with(&format!("{}  model/a.bin\n", aitrust::sources::hash::sha256_bytes(&vec![7u8; 3 << 20]))));
+    assert!(text.contains("model/sub/b.json"));
+    assert!(text.contains("\\") && text.lines().last().unwrap().starts_with('\\'), "{text}");
+    std::fs::write(dir.path().join("SUMS"), &text).unwrap();
+    let verify = std::process::Command::new("sha256sum").args(["-c", "SUMS"]).current_dir(dir.path()).output().unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
+
+#[test]
+fn hash_reports_missing_files_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), "a").unwrap();
+    let output = aitrust(dir.path(), &["hash", "a", "nope"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).ends_with("  a\n"));
+    assert!(stderr(&output).contains("nope"));
+}
+
+#[test]
+fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("manifests/demo/models/all-MiniLM-L6-v2");
+    common::copy_tree(&demo, &root.join("models/minilm"));
+    std::fs::write(root.join("models/minilm/model.safetensors"), vec![1u8; 1000]).unwrap();
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    std::fs::write(root.join("data/train.parquet"), b"PAR1 not really").unwrap();
+    std::fs::write(root.join("classifier.onnx"), b"onnx bytes").unwrap();
+    std::fs::create_dir_all(root.join(".git/objects")).unwrap();
+    std::fs::write(root.join(".git/objects/x.pt"), b"never an artifact").unwrap();
+    std::fs::write(root.join("src.py"), b"print('not an artifact')").unwrap();
+
+    let output = aitrust(root, &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("2 models, 1 dataset"), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
+    assert!(manifest.contains("path = \"models/minilm\""));
+    assert!(manifest.contains("license = \"apache-2.0\""), "the card's license is carried over");
+    assert!(manifest.contains("21 training datasets"), "the card's datasets become a prompt");
+    assert!(!manifest.contains(".git/"));
+    assert!(!manifest.contains("src.py"));
+    // never invented: what init cannot know stays a comment
+    assert!(manifest.contains("# publisher = \"...\""));
+    assert!(manifest.contains("# collection = \"...\""));
+
+    let (code, report) = json_report(root, &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(common::codes(&report), Vec::<String>::new());
+    assert_eq!(report["summary"]["components"], 3);
+
+    let again = aitrust(root, &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"));
+    assert_eq!(std::fs::read_to_string(root.join("aibom.toml")).unwrap(), manifest, "left untouched");
+    std::fs::write(root.join("classifier.onnx"), b"changed").unwrap();
+    let (code, _) = json_report(root, &[]);
+    assert_eq!(code, 1, "a change after init fails the audit");
+    let forced = aitrust(root, &["init", "--force"]);
+    assert_eq!(forced.status.code(), Some(0));
+    let (code, _) = json_report(root, &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn init_on_a_missing_directory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = aitrust(dir.path(), &["init", "nowhere"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn every_example_manifest_parses_and_audits() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(root.join("manifests")) {
+        let entry = entry.unwrap();
+        if entry.file_name() != "aibom.toml" {
+            continue;
+        }
+        seen += 1;
+        let manifest = entry.path().to_str().unwrap().to_string();
+        let output = check(root, &["--manifest", &manifest, "--format", "json"]);
+        assert_eq!(output.status.code(), Some(0), "{manifest}: {}{}", stdout(&output), stderr(&output));
+    }
+    assert!(seen >= 1);
+}
