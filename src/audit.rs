@@ -43,7 +43,11 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         Some(path) => Some(checklist::answers::load(path, &[&global])?),
         None => {
             let path = default_answers_path(&options.manifest);
-            if path.exists() { Some(checklist::answers::load(&path, &[&global])?) } else { None }
+            if path.exists() {
+                Some(checklist::answers::load(&path, &[&global])?)
+            } else {
+                None
+            }
         }
     };
     let inventory = local::inventory(&bom, options.progress);
@@ -55,7 +59,13 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     let mut findings = Findings::new(&bom.policy);
     checks::run_all(&ctx, &mut findings);
     let findings = findings.into_vec();
-    let checklist = checklist::walk(&global, &findings, answers.as_ref(), CHECKS_RUN, &bom.sha256.to_string());
+    let checklist = checklist::walk(
+        &global,
+        &findings,
+        answers.as_ref(),
+        CHECKS_RUN,
+        &bom.sha256.to_string(),
+    );
     let generated_at = options
         .now
         .to_offset(time::UtcOffset::UTC)

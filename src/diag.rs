@@ -209,10 +209,30 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lowered = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+/// Decodes a file's bytes as UTF-8; invalid bytes are a problem at their position (the quoted text is
+/// decoded lossily so the caret still lands on the right line).
+pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<SourceFile, FileProblems> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path, text.to_string())),
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let source = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+            let problem = Problem::new(Span::new(offset, offset + 1), "the file is not valid UTF-8")
+                .with_help("save the file as UTF-8");
+            Err(FileProblems::new(source, vec![problem]))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -237,20 +257,5 @@ mod tests {
         let keys = ["license", "name", "publisher"];
         assert_eq!(nearest("licence", keys), Some("license"));
         assert_eq!(nearest("zzz", keys), None);
-    }
-}
-
-/// Decodes a file's bytes as UTF-8; invalid bytes are a problem at their position (the quoted text is
-/// decoded lossily so the caret still lands on the right line).
-pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<SourceFile, FileProblems> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(path, text.to_string())),
-        Err(error) => {
-            let offset = error.valid_up_to();
-            let source = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
-            let problem = Problem::new(Span::new(offset, offset + 1), "the file is not valid UTF-8")
-                .with_help("save the file as UTF-8");
-            Err(FileProblems::new(source, vec![problem]))
-        }
     }
 }

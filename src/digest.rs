@@ -86,6 +86,9 @@ mod tests {
         let bad = format!("{}g", &text[..63]);
         assert_eq!(bad.parse::<Sha256Digest>(), Err(DigestError::NotHex('g')));
         // multi-byte characters are counted as characters, never sliced
-        assert_eq!("é".repeat(64).parse::<Sha256Digest>(), Err(DigestError::NotHex('é')));
+        assert_eq!(
+            "é".repeat(64).parse::<Sha256Digest>(),
+            Err(DigestError::NotHex('é'))
+        );
     }
 }

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::bom::policy::Level;
 use crate::bom::Policy;
+use crate::bom::policy::Level;
 
 /// How bad a finding is, after policy levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
@@ -260,7 +260,10 @@ mod tests {
             assert!(text[..3].chars().all(|c| c.is_ascii_uppercase()), "{text}");
             assert!(text[3..].chars().all(|c| c.is_ascii_digit()), "{text}");
             let doc = code.doc();
-            assert!(!doc.title.is_empty() && doc.explanation.len() > 80, "{text} is not documented");
+            assert!(
+                !doc.title.is_empty() && doc.explanation.len() > 80,
+                "{text} is not documented"
+            );
             assert_eq!(Code::parse(&text.to_ascii_lowercase()), Some(*code));
             let prefix = match doc.check {
                 "manifest" => "BOM",

@@ -15,17 +15,59 @@ use crate::sources::hash::{self, FileDigest, Progress};
 
 /// Model file formats, by extension.
 pub const MODEL_EXTENSIONS: &[&str] = &[
-    "safetensors", "bin", "pt", "pth", "ckpt", "gguf", "ggml", "onnx", "h5", "keras", "hdf5", "pb",
-    "tflite", "pkl", "pickle", "joblib", "npy", "npz", "mlmodel", "msgpack", "ot", "mar", "llamafile",
+    "safetensors",
+    "bin",
+    "pt",
+    "pth",
+    "ckpt",
+    "gguf",
+    "ggml",
+    "onnx",
+    "h5",
+    "keras",
+    "hdf5",
+    "pb",
+    "tflite",
+    "pkl",
+    "pickle",
+    "joblib",
+    "npy",
+    "npz",
+    "mlmodel",
+    "msgpack",
+    "ot",
+    "mar",
+    "llamafile",
 ];
 
 /// Dataset file formats, by extension.
-pub const DATASET_EXTENSIONS: &[&str] =
-    &["parquet", "arrow", "jsonl", "ndjson", "csv", "tsv", "tfrecord", "tfrecords", "feather", "avro", "orc"];
+pub const DATASET_EXTENSIONS: &[&str] = &[
+    "parquet",
+    "arrow",
+    "jsonl",
+    "ndjson",
+    "csv",
+    "tsv",
+    "tfrecord",
+    "tfrecords",
+    "feather",
+    "avro",
+    "orc",
+];
 
 /// Directories never searched: version control, build output, virtual environments, caches.
-const SKIPPED_DIRECTORIES: &[&str] =
-    &[".git", ".hg", ".svn", "target", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".cache"];
+const SKIPPED_DIRECTORIES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".cache",
+];
 
 /// One component found on disk.
 #[derive(Clone, Debug)]
@@ -115,7 +157,9 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
             continue;
         }
         if entry.file_type().is_dir() && entry.depth() > 0 && is_model_directory(path) {
-            let Some(directory) = relative(root, path) else { continue };
+            let Some(directory) = relative(root, path) else {
+                continue;
+            };
             let files = walk(path)
                 .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
                 .filter(|e| e.file_name() != ".gitattributes")
@@ -130,9 +174,17 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
             });
             taken.push(path.to_path_buf());
         } else if entry.file_type().is_file() && (is_model_file(path) || is_dataset_file(path)) {
-            let Some(file) = relative(root, path) else { continue };
-            let kind = if is_model_file(path) { ComponentKind::Model } else { ComponentKind::Dataset };
-            let stem = path.file_stem().map_or_else(|| "artifact".into(), |s| s.to_string_lossy());
+            let Some(file) = relative(root, path) else {
+                continue;
+            };
+            let kind = if is_model_file(path) {
+                ComponentKind::Model
+            } else {
+                ComponentKind::Dataset
+            };
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "artifact".into(), |s| s.to_string_lossy());
             found.push(Discovered {
                 kind,
                 id: unique_id(&mut ids, &stem),
@@ -148,7 +200,13 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
 fn unique_id(ids: &mut BTreeSet<String>, name: &str) -> String {
     let mut base: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_matches('-')
         .to_string();
@@ -192,19 +250,32 @@ pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], prog
         if component.files.is_empty() {
             paths.push(component.path.under(root));
         } else {
-            paths.extend(component.files.iter().map(|file| component.path.join(file).under(root)));
+            paths.extend(
+                component
+                    .files
+                    .iter()
+                    .map(|file| component.path.join(file).under(root)),
+            );
         }
     }
-    let progress = if progress { Progress::for_bytes(hash::total_size(&paths), "hashing") } else { Progress::hidden() };
+    let progress = if progress {
+        Progress::for_bytes(hash::total_size(&paths), "hashing")
+    } else {
+        Progress::hidden()
+    };
     let mut digests = hash::hash_files(&paths, &progress).into_iter();
     progress.finish();
 
     let mut out = String::new();
     out.push_str("# The AI bill of materials of this project, read by aitrust (`aitrust check`).\n");
-    out.push_str("# Written by `aitrust init`: review every line, answer the prompts in comments, and commit it.\n");
+    out.push_str(
+        "# Written by `aitrust init`: review every line, answer the prompts in comments, and commit it.\n",
+    );
     out.push_str("schema = 1\n\n[project]\n");
     let _ = writeln!(out, "name = {}", toml_string(project_name));
-    out.push_str("# version = \"1.0.0\"\n# license = \"...\"            # the project's own license (SPDX)\n");
+    out.push_str(
+        "# version = \"1.0.0\"\n# license = \"...\"            # the project's own license (SPDX)\n",
+    );
     out.push_str("# owner = \"...\"              # who answers for the project's AI supply chain\n\n");
     out.push_str("# How the project uses its AI parts; the license rules read this.\n");
     out.push_str("# [usage]\n# purpose = \"commercial\"     # commercial | research | internal | personal\n");
@@ -215,7 +286,9 @@ pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], prog
         write_component(&mut out, component, &mut digests);
     }
     if found.is_empty() {
-        out.push_str("\n# No model or dataset files were found. Declare each one as [[model]] or [[dataset]].\n");
+        out.push_str(
+            "\n# No model or dataset files were found. Declare each one as [[model]] or [[dataset]].\n",
+        );
     }
     out
 }
@@ -223,7 +296,11 @@ pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], prog
 fn write_digest(out: &mut String, digest: Option<std::io::Result<FileDigest>>, indent: &str) {
     match digest {
         Some(Ok(digest)) => {
-            let _ = writeln!(out, "{indent}sha256 = \"{}\"\n{indent}size = {}", digest.sha256, digest.size);
+            let _ = writeln!(
+                out,
+                "{indent}sha256 = \"{}\"\n{indent}size = {}",
+                digest.sha256, digest.size
+            );
         }
         Some(Err(error)) => {
             let _ = writeln!(out, "{indent}# sha256 = \"...\"   # could not be read: {error}");
@@ -239,14 +316,19 @@ fn write_component(
 ) {
     let kind = component.kind.as_str();
     let _ = writeln!(out, "[[{kind}]]\nid = {}", toml_string(&component.id));
-    let _ = writeln!(out, "source = \"local\"            # or huggingface / git / url, with its pinned revision");
+    let _ = writeln!(
+        out,
+        "source = \"local\"            # or huggingface / git / url, with its pinned revision"
+    );
     let _ = writeln!(out, "path = {}", toml_string(component.path.as_str()));
     let card = component.card.as_ref();
     match card.and_then(|(_, data)| data.license.as_deref()) {
         Some(license) => {
             let _ = writeln!(out, "license = {}        # from the card", toml_string(license));
         }
-        None => out.push_str("# license = \"...\"            # not found: SPDX id, Hugging Face id or LicenseRef-...\n"),
+        None => out.push_str(
+            "# license = \"...\"            # not found: SPDX id, Hugging Face id or LicenseRef-...\n",
+        ),
     }
     if let Some((card_path, data)) = card {
         let _ = writeln!(out, "card = {}", toml_string(card_path.as_str()));
@@ -281,7 +363,11 @@ fn write_component(
         write_digest(out, digests.next(), "");
     } else {
         for file in &component.files {
-            let _ = writeln!(out, "\n  [[{kind}.file]]\n  path = {}", toml_string(file.as_str()));
+            let _ = writeln!(
+                out,
+                "\n  [[{kind}.file]]\n  path = {}",
+                toml_string(file.as_str())
+            );
             write_digest(out, digests.next(), "  ");
         }
     }

@@ -22,8 +22,10 @@ const EXIT_USAGE: u8 = 2;
 /// Audits the AI supply chain of a project: models, datasets, their digests, licenses and trust checklist.
 #[derive(Parser)]
 #[command(name = "aitrust", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 audited, no error finding; 1 audited, at least one error finding; \
-2 not audited (bad usage or an invalid manifest, policy or answers file).")]
+#[command(
+    after_help = "Exit codes: 0 audited, no error finding; 1 audited, at least one error finding; \
+2 not audited (bad usage or an invalid manifest, policy or answers file)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -140,7 +142,10 @@ fn report_load_error(error: &LoadError) -> u8 {
             } else {
                 ""
             };
-            say(&format!("error: {} does not exist{hint}", aitrust::diag::display_path(path)));
+            say(&format!(
+                "error: {} does not exist{hint}",
+                aitrust::diag::display_path(path)
+            ));
         }
         other => say(&format!("{other}")),
     }
@@ -149,13 +154,17 @@ fn report_load_error(error: &LoadError) -> u8 {
 
 fn check(args: CheckArgs) -> u8 {
     let now = match &args.now {
-        Some(text) => match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
-            Ok(now) => now,
-            Err(error) => {
-                say(&format!("error: --now {text:?} is not an RFC 3339 time ({error})\nhelp: write it like 2026-11-22T12:00:00Z"));
-                return EXIT_USAGE;
+        Some(text) => {
+            match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+                Ok(now) => now,
+                Err(error) => {
+                    say(&format!(
+                        "error: --now {text:?} is not an RFC 3339 time ({error})\nhelp: write it like 2026-11-22T12:00:00Z"
+                    ));
+                    return EXIT_USAGE;
+                }
             }
-        },
+        }
         None => time::OffsetDateTime::now_utc(),
     };
     // The audit never uses the network yet; --offline is accepted so CI can state its intent today.
@@ -187,7 +196,10 @@ fn check(args: CheckArgs) -> u8 {
 fn init(dir: &Path, force: bool) -> u8 {
     let manifest = dir.join("aibom.toml");
     if manifest.exists() && !force {
-        say(&format!("error: {} already exists\nhelp: pass --force to replace it", manifest.display()));
+        say(&format!(
+            "error: {} already exists\nhelp: pass --force to replace it",
+            manifest.display()
+        ));
         return EXIT_USAGE;
     }
     let found = match aitrust::init::discover(dir) {
@@ -206,7 +218,10 @@ fn init(dir: &Path, force: bool) -> u8 {
         say(&format!("error: cannot write {}: {error}", manifest.display()));
         return EXIT_USAGE;
     }
-    let models = found.iter().filter(|c| c.kind == aitrust::bom::ComponentKind::Model).count();
+    let models = found
+        .iter()
+        .filter(|c| c.kind == aitrust::bom::ComponentKind::Model)
+        .count();
     say(&format!(
         "wrote {}: {models} model{}, {} dataset{}\nnext: review it, answer the commented prompts, then run `aitrust check --manifest {}`",
         manifest.display(),
@@ -245,7 +260,10 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, String>> {
 fn checksum_line(digest: &str, path: &Path) -> String {
     let name = path.to_string_lossy();
     if name.contains('\\') || name.contains('\n') || name.contains('\r') {
-        let escaped = name.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r");
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
         format!("\\{digest}  {escaped}\n")
     } else {
         format!("{digest}  {name}\n")
@@ -287,7 +305,13 @@ fn explain(code: Option<&str>) -> u8 {
         let mut list = String::new();
         for code in Code::ALL {
             let doc = code.doc();
-            list.push_str(&format!("{}  {:<8} {:<10} {}\n", code.as_str(), doc.severity.as_str(), doc.check, doc.title));
+            list.push_str(&format!(
+                "{}  {:<8} {:<10} {}\n",
+                code.as_str(),
+                doc.severity.as_str(),
+                doc.check,
+                doc.title
+            ));
         }
         return emit(&list, None).err().unwrap_or(EXIT_PASS);
     };
@@ -297,7 +321,9 @@ fn explain(code: Option<&str>) -> u8 {
             Some(near) => format!("did you mean {near}? "),
             None => String::new(),
         };
-        say(&format!("error: unknown finding code `{text}`\nhelp: {hint}`aitrust explain` lists every code"));
+        say(&format!(
+            "error: unknown finding code `{text}`\nhelp: {hint}`aitrust explain` lists every code"
+        ));
         return EXIT_USAGE;
     };
     let doc = code.doc();

@@ -17,13 +17,30 @@ fn hash_output_is_read_back_by_sha256sum() {
     let output = aitrust(dir.path(), &["hash", "model", "empty", "odd \\ name"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty\n"), "{text}");
-    assert!(text.starts_with(&format!("{}  model/a.bin\n", aitrust::sources::hash::sha256_bytes(&vec![7u8; 3 << 20]))));
+    assert!(
+        text.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty\n"),
+        "{text}"
+    );
+    assert!(text.starts_with(&format!(
+        "{}  model/a.bin\n",
+        aitrust::sources::hash::sha256_bytes(&vec![7u8; 3 << 20])
+    )));
     assert!(text.contains("model/sub/b.json"));
-    assert!(text.contains("\\") && text.lines().last().unwrap().starts_with('\\'), "{text}");
+    assert!(
+        text.contains("\\") && text.lines().last().unwrap().starts_with('\\'),
+        "{text}"
+    );
     std::fs::write(dir.path().join("SUMS"), &text).unwrap();
-    let verify = std::process::Command::new("sha256sum").args(["-c", "SUMS"]).current_dir(dir.path()).output().unwrap();
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    let verify = std::process::Command::new("sha256sum")
+        .args(["-c", "SUMS"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
 }
 
 #[test]
@@ -52,11 +69,21 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
 
     let output = aitrust(root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stderr(&output).contains("2 models, 1 dataset"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("2 models, 1 dataset"),
+        "{}",
+        stderr(&output)
+    );
     let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
     assert!(manifest.contains("path = \"models/minilm\""));
-    assert!(manifest.contains("license = \"apache-2.0\""), "the card's license is carried over");
-    assert!(manifest.contains("21 training datasets"), "the card's datasets become a prompt");
+    assert!(
+        manifest.contains("license = \"apache-2.0\""),
+        "the card's license is carried over"
+    );
+    assert!(
+        manifest.contains("21 training datasets"),
+        "the card's datasets become a prompt"
+    );
     assert!(!manifest.contains(".git/"));
     assert!(!manifest.contains("src.py"));
     // never invented: what init cannot know stays a comment
@@ -71,7 +98,11 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     let again = aitrust(root, &["init"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("--force"));
-    assert_eq!(std::fs::read_to_string(root.join("aibom.toml")).unwrap(), manifest, "left untouched");
+    assert_eq!(
+        std::fs::read_to_string(root.join("aibom.toml")).unwrap(),
+        manifest,
+        "left untouched"
+    );
     std::fs::write(root.join("classifier.onnx"), b"changed").unwrap();
     let (code, _) = json_report(root, &[]);
     assert_eq!(code, 1, "a change after init fails the audit");
@@ -100,7 +131,13 @@ fn every_example_manifest_parses_and_audits() {
         seen += 1;
         let manifest = entry.path().to_str().unwrap().to_string();
         let output = check(root, &["--manifest", &manifest, "--format", "json"]);
-        assert_eq!(output.status.code(), Some(0), "{manifest}: {}{}", stdout(&output), stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{manifest}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
     }
     assert!(seen >= 1);
 }

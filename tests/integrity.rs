@@ -32,8 +32,14 @@ fn changed_file_fails_with_the_line_of_its_digest() {
     let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
     let line = finding["location"]["line"].as_u64().unwrap() as usize;
     let text = manifest.lines().nth(line - 1).unwrap();
-    assert!(text.contains("sha256 = \"7486da8f"), "the finding points at {text:?}");
-    assert_eq!(finding["checklist"], serde_json::json!(["trust-model-deployment"]));
+    assert!(
+        text.contains("sha256 = \"7486da8f"),
+        "the finding points at {text:?}"
+    );
+    assert_eq!(
+        finding["checklist"],
+        serde_json::json!(["trust-model-deployment"])
+    );
     let deployment = report["checklist"]["items"]
         .as_array()
         .unwrap()
@@ -58,7 +64,12 @@ fn missing_file_fails() {
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&report), ["INT001"]);
-    assert!(report["findings"][0]["message"].as_str().unwrap().contains("models/tiny/model.safetensors"));
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("models/tiny/model.safetensors")
+    );
 }
 
 #[test]
@@ -77,7 +88,12 @@ fn undeclared_file_warns_but_passes_and_bookkeeping_is_ignored() {
     assert_eq!(code, 0);
     assert_eq!(codes(&report), ["INT004"]);
     assert_eq!(report["findings"][0]["severity"], "warning");
-    assert!(report["findings"][0]["message"].as_str().unwrap().contains("models/tiny/optimizer.pt"));
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("models/tiny/optimizer.pt")
+    );
     // .git is not an artifact either
     std::fs::create_dir_all(root.join("models/tiny/.git/objects")).unwrap();
     std::fs::write(root.join("models/tiny/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
@@ -90,7 +106,11 @@ fn policy_levels_turn_a_warning_into_an_error_or_drop_it() {
     let (_dir, root) = project("undeclared-file");
     let manifest = root.join("aibom.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, format!("{text}\n[policy]\nlevels = {{ \"INT004\" = \"deny\" }}\n")).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[policy]\nlevels = {{ \"INT004\" = \"deny\" }}\n"),
+    )
+    .unwrap();
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
     assert_eq!(report["findings"][0]["severity"], "error");
@@ -107,13 +127,19 @@ fn symlink_out_of_the_project_is_an_error_and_not_followed() {
     let (dir, root) = project("symlink-escape");
     let outside = dir.path().join("outside.safetensors");
     // Even with the right content, a link out of the project must fail: its target can change unseen.
-    let fixture_weights = std::fs::read(common::fixture("clean").join("models/tiny/model.safetensors")).unwrap();
+    let fixture_weights =
+        std::fs::read(common::fixture("clean").join("models/tiny/model.safetensors")).unwrap();
     std::fs::write(&outside, fixture_weights).unwrap();
     std::os::unix::fs::symlink(&outside, root.join("models/tiny/model.safetensors")).unwrap();
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&report), ["INT005"]);
-    assert!(report["findings"][0]["message"].as_str().unwrap().contains("symbolic link out of the project"));
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link out of the project")
+    );
     // A link that stays inside the project is followed.
     std::fs::remove_file(root.join("models/tiny/model.safetensors")).unwrap();
     std::fs::copy(&outside, root.join("weights.bin")).unwrap();
@@ -135,7 +161,10 @@ fn special_files_are_never_opened() {
     let weights = root.join("models/tiny/model.safetensors");
     std::fs::remove_file(&weights).unwrap();
     // A FIFO would block a reader forever; it must be reported, not read.
-    let status = std::process::Command::new("mkfifo").arg(&weights).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&weights)
+        .status()
+        .unwrap();
     assert!(status.success());
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
@@ -148,7 +177,13 @@ fn project_without_digests_fails() {
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&report), ["INT006", "INT006"]);
-    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["severity"] == "error"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "error")
+    );
 }
 
 #[test]
@@ -187,7 +222,11 @@ fn remote_components_get_a_note_not_a_pass_in_disguise() {
 #[test]
 fn empty_manifest_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("aibom.toml"), "schema = 1\n[project]\nname = \"x\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "schema = 1\n[project]\nname = \"x\"\n",
+    )
+    .unwrap();
     let (code, report) = json_report(dir.path(), &[]);
     assert_eq!(code, 0);
     assert_eq!(codes(&report), ["BOM001"]);
@@ -199,7 +238,8 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let output = check(&root, &["--format", "json", "--output", "report.json"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(output.stdout.is_empty());
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("report.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["verdict"], "pass");
     let output = check(&root, &["--output", "no-such-dir/report.txt"]);
     assert_eq!(output.status.code(), Some(2));

@@ -21,10 +21,14 @@ fn load(bytes: &[u8]) {
 
 fn seeds() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["manifests/demo/aibom.toml", "tests/fixtures/clean/aibom.toml", "tests/fixtures/remote/aibom.toml"]
-        .iter()
-        .map(|path| std::fs::read(root.join(path)).unwrap())
-        .collect()
+    [
+        "manifests/demo/aibom.toml",
+        "tests/fixtures/clean/aibom.toml",
+        "tests/fixtures/remote/aibom.toml",
+    ]
+    .iter()
+    .map(|path| std::fs::read(root.join(path)).unwrap())
+    .collect()
 }
 
 /// TOML-ish fragments that hit the loader's branches (tables, arrays of tables, enum keys, paths, digests).
@@ -84,8 +88,16 @@ proptest! {
 
 #[test]
 fn deeply_nested_input_is_refused_not_overflowed() {
-    let deep = format!("schema = 1\nx = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "schema = 1\nx = {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     load(deep.as_bytes());
-    let deep_tables = format!("schema = 1\nx = {}1{}\n", "{a = ".repeat(50_000), "}".repeat(50_000));
+    let deep_tables = format!(
+        "schema = 1\nx = {}1{}\n",
+        "{a = ".repeat(50_000),
+        "}".repeat(50_000)
+    );
     load(deep_tables.as_bytes());
 }

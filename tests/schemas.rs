@@ -28,12 +28,19 @@ fn report_schema_is_current() {
 
 /// The keys the loader accepts in a table, read from its "valid keys here" hint for an unknown key.
 fn loader_keys(manifest: &str) -> Vec<String> {
-    let error = aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), manifest.as_bytes()).unwrap_err();
-    let aitrust::bom::LoadError::Invalid(problems) = error else { panic!("not a problem list") };
+    let error =
+        aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), manifest.as_bytes()).unwrap_err();
+    let aitrust::bom::LoadError::Invalid(problems) = error else {
+        panic!("not a problem list")
+    };
     let help = problems
         .problems
         .iter()
-        .find_map(|p| p.help.as_deref().and_then(|h| h.strip_prefix("valid keys here: ")))
+        .find_map(|p| {
+            p.help
+                .as_deref()
+                .and_then(|h| h.strip_prefix("valid keys here: "))
+        })
         .unwrap_or_else(|| panic!("no key list in {problems}"));
     let mut keys: Vec<String> = help.split(", ").map(str::to_string).collect();
     keys.sort();
@@ -41,7 +48,12 @@ fn loader_keys(manifest: &str) -> Vec<String> {
 }
 
 fn schema_keys(schema: &serde_json::Value) -> Vec<String> {
-    schema["properties"].as_object().unwrap().keys().cloned().collect()
+    schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -51,17 +63,41 @@ fn manifest_schema_lists_exactly_the_keys_the_loader_reads() {
     let head = "schema = 1\n[project]\nname = \"p\"\n";
     let cases = [
         (format!("qqqq = 1\n{head}"), &schema),
-        (format!("schema = 1\n[project]\nname = \"p\"\nqqqq = 1\n"), &defs["Project"]),
+        (
+            format!("{head}qqqq = 1\n"),
+            &defs["Project"],
+        ),
         (format!("{head}[usage]\nqqqq = 1\n"), &defs["Usage"]),
-        (format!("{head}[[model]]\nid = \"m\"\nsource = \"url\"\nurl = \"u\"\nqqqq = 1\n"), &defs["Model"]),
-        (format!("{head}[[dataset]]\nid = \"d\"\nsource = \"url\"\nurl = \"u\"\nqqqq = 1\n"), &defs["Dataset"]),
-        (format!("{head}[[model]]\nid = \"m\"\nsource = \"url\"\nurl = \"u\"\n[[model.file]]\npath = \"a\"\nqqqq = 1\n"), &defs["FileEntry"]),
+        (
+            format!("{head}[[model]]\nid = \"m\"\nsource = \"url\"\nurl = \"u\"\nqqqq = 1\n"),
+            &defs["Model"],
+        ),
+        (
+            format!("{head}[[dataset]]\nid = \"d\"\nsource = \"url\"\nurl = \"u\"\nqqqq = 1\n"),
+            &defs["Dataset"],
+        ),
+        (
+            format!(
+                "{head}[[model]]\nid = \"m\"\nsource = \"url\"\nurl = \"u\"\n[[model.file]]\npath = \"a\"\nqqqq = 1\n"
+            ),
+            &defs["FileEntry"],
+        ),
         (format!("{head}[policy]\nqqqq = 1\n"), &defs["Policy"]),
-        (format!("{head}[policy.licenses]\nqqqq = 1\n"), &defs["LicensePolicy"]),
-        (format!("{head}[policy.signatures]\nqqqq = 1\n"), &defs["SignaturePolicy"]),
+        (
+            format!("{head}[policy.licenses]\nqqqq = 1\n"),
+            &defs["LicensePolicy"],
+        ),
+        (
+            format!("{head}[policy.signatures]\nqqqq = 1\n"),
+            &defs["SignaturePolicy"],
+        ),
     ];
     for (manifest, definition) in cases {
-        assert_eq!(loader_keys(&manifest), schema_keys(definition), "for:\n{manifest}");
+        assert_eq!(
+            loader_keys(&manifest),
+            schema_keys(definition),
+            "for:\n{manifest}"
+        );
         assert_eq!(definition["additionalProperties"], false, "{definition}");
     }
 }

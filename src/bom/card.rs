@@ -49,7 +49,9 @@ struct RawCard {
 /// The YAML between the opening and closing `---` lines, if the card starts with front matter.
 pub fn front_matter(text: &str) -> Option<&str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -86,7 +88,10 @@ mod tests {
 
     #[test]
     fn reads_the_real_minilm_card() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/demo/models/all-MiniLM-L6-v2/README.md");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/manifests/demo/models/all-MiniLM-L6-v2/README.md"
+        );
         let text = std::fs::read_to_string(path).unwrap();
         let card = parse(&text).unwrap().unwrap();
         assert_eq!(card.license.as_deref(), Some("apache-2.0"));
@@ -99,8 +104,13 @@ mod tests {
     fn front_matter_edge_cases() {
         assert_eq!(front_matter("no front matter"), None);
         assert_eq!(front_matter("---\nlicense: mit\n"), None, "unterminated");
-        assert_eq!(front_matter("---\r\nlicense: mit\r\n---\r\nbody"), Some("license: mit\r\n"));
-        let card = parse("---\nbase_model: meta-llama/Llama-3.1-8B\nlicense: llama3.1\n---\n").unwrap().unwrap();
+        assert_eq!(
+            front_matter("---\r\nlicense: mit\r\n---\r\nbody"),
+            Some("license: mit\r\n")
+        );
+        let card = parse("---\nbase_model: meta-llama/Llama-3.1-8B\nlicense: llama3.1\n---\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(card.base_model, ["meta-llama/Llama-3.1-8B"]);
         assert!(parse("---\nlicense: [unclosed\n---\n").is_err());
         // an alias bomb must be refused by the parser's budget, not expanded

@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub(crate) use self::parse::syntax_problem as parse_syntax_problem;
 pub use self::paths::RelPath;
 pub use self::policy::Policy;
-pub(crate) use self::parse::syntax_problem as parse_syntax_problem;
 use crate::diag::{FileProblems, SourceFile, Span};
 use crate::digest::Sha256Digest;
 
@@ -160,7 +160,10 @@ impl ComponentKind {
 /// The checked manifest.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "aibom.toml", description = "The AI bill of materials of a project, read by aitrust.")]
+#[schemars(
+    title = "aibom.toml",
+    description = "The AI bill of materials of a project, read by aitrust."
+)]
 pub struct Bom {
     /// The manifest format version; only 1 exists.
     pub schema: u32,
@@ -444,6 +447,8 @@ pub fn load(path: &Path) -> Result<Bom, LoadError> {
 /// Checks a manifest held in memory; `path` is used in messages, `root` resolves relative paths.
 pub fn from_bytes(path: &Path, root: &Path, bytes: &[u8]) -> Result<Bom, LoadError> {
     let sha256 = crate::sources::hash::sha256_bytes(bytes);
-    let source = crate::diag::decode_utf8(path, bytes).map_err(|problems| LoadError::Invalid(Box::new(problems)))?;
-    parse::parse(source, root.to_path_buf(), sha256).map_err(|problems| LoadError::Invalid(Box::new(problems)))
+    let source =
+        crate::diag::decode_utf8(path, bytes).map_err(|problems| LoadError::Invalid(Box::new(problems)))?;
+    parse::parse(source, root.to_path_buf(), sha256)
+        .map_err(|problems| LoadError::Invalid(Box::new(problems)))
 }

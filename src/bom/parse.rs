@@ -69,7 +69,7 @@ fn read_document(
         .map(|table| super::policy::read_policy(table, collector, root.clone()))
         .unwrap_or_else(|| super::policy::Policy::empty(root.clone()));
     top.finish();
-    super::validate::validate(&models, &datasets, &policy, &collector);
+    super::validate::validate(&models, &datasets, &policy, collector);
     Some(Bom {
         schema: schema?,
         project: project?,
@@ -88,8 +88,11 @@ fn read_schema(top: &mut TableReader<'_, '_>, collector: &Collector) -> Option<u
         Some(schema) if schema.value == 1 => Some(1),
         Some(schema) => {
             collector.push(
-                Problem::new(schema.span, format!("unsupported manifest schema {}", schema.value))
-                    .with_help("this version of aitrust reads `schema = 1`; upgrade aitrust or fix the number"),
+                Problem::new(
+                    schema.span,
+                    format!("unsupported manifest schema {}", schema.value),
+                )
+                .with_help("this version of aitrust reads `schema = 1`; upgrade aitrust or fix the number"),
             );
             None
         }
@@ -170,8 +173,11 @@ fn read_component(
     let source = table.choice("source");
     if !source_text_given {
         collector.push(
-            Problem::new(table.span(), format!("[[{}]] is missing the required key `source`", kind.as_str()))
-                .with_help("add `source = \"local\"` (or \"huggingface\", \"git\", \"url\")"),
+            Problem::new(
+                table.span(),
+                format!("[[{}]] is missing the required key `source`", kind.as_str()),
+            )
+            .with_help("add `source = \"local\"` (or \"huggingface\", \"git\", \"url\")"),
         );
     }
     let path_text = table.string("path");
@@ -186,7 +192,9 @@ fn read_component(
     let intended_use = table.string("intended_use");
     let maintainer = table.string("maintainer");
     let last_reviewed = table.string("last_reviewed");
-    let signature = table.table("signature").and_then(|signature| read_signature(signature, collector));
+    let signature = table
+        .table("signature")
+        .and_then(|signature| read_signature(signature, collector));
     let sha256 = digest(table.string("sha256"), collector);
     let size = table.unsigned("size");
     let file_what = format!("[[{}.file]]", kind.as_str());
@@ -195,13 +203,17 @@ fn read_component(
         .into_iter()
         .filter_map(|file| read_file(file, collector))
         .collect();
-    if let Some(date) = &last_reviewed {
-        if time::Date::parse(&date.value, time::macros::format_description!("[year]-[month]-[day]")).is_err() {
-            collector.push(
-                Problem::new(date.span, format!("`last_reviewed` must be a date, found \"{}\"", date.value))
-                    .with_help("write the date as YYYY-MM-DD, e.g. \"2026-11-22\""),
-            );
-        }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    if let Some(date) = &last_reviewed
+        && time::Date::parse(&date.value, date_format).is_err()
+    {
+        collector.push(
+            Problem::new(
+                date.span,
+                format!("`last_reviewed` must be a date, found \"{}\"", date.value),
+            )
+            .with_help("write the date as YYYY-MM-DD, e.g. \"2026-11-22\""),
+        );
     }
     let span = table.span();
     Some(Component {
@@ -261,7 +273,10 @@ fn read_file(mut table: TableReader<'_, '_>, collector: &Collector) -> Option<Fi
 }
 
 /// Checks a manifest path; absolute paths and `..` escapes are problems.
-pub(crate) fn relative_path(text: Option<Spanned<String>>, collector: &Collector) -> Option<Spanned<RelPath>> {
+pub(crate) fn relative_path(
+    text: Option<Spanned<String>>,
+    collector: &Collector,
+) -> Option<Spanned<RelPath>> {
     let text = text?;
     match RelPath::parse(&text.value) {
         Ok(path) => Some(Spanned::new(path, text.span)),
@@ -286,7 +301,8 @@ fn digest(text: Option<Spanned<String>>, collector: &Collector) -> Option<Spanne
                 "write the full 64-character SHA-256 (`aitrust hash FILE` prints it)".to_string()
             };
             collector.push(
-                Problem::new(text.span, format!("malformed sha256 \"{}\": {error}", text.value)).with_help(help),
+                Problem::new(text.span, format!("malformed sha256 \"{}\": {error}", text.value))
+                    .with_help(help),
             );
             None
         }

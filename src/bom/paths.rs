@@ -76,7 +76,9 @@ impl RelPath {
 
     /// The path below `base` on this file system.
     pub fn under(&self, base: &Path) -> PathBuf {
-        self.0.split('/').fold(base.to_path_buf(), |path, segment| path.join(segment))
+        self.0
+            .split('/')
+            .fold(base.to_path_buf(), |path, segment| path.join(segment))
     }
 }
 

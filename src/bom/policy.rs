@@ -166,12 +166,24 @@ impl Policy {
 
 /// Reads `[policy]` (or a policy file's top level).
 pub(crate) fn read_policy(mut table: TableReader<'_, '_>, collector: &Collector, base: PathBuf) -> Policy {
-    let licenses = table.table("licenses").map(|t| read_licenses(t, collector)).unwrap_or_default();
-    let signatures = table.table("signatures").map(|t| read_signatures(t, collector)).unwrap_or_default();
-    let maintenance = table.table("maintenance").map(read_maintenance).unwrap_or_default();
+    let licenses = table
+        .table("licenses")
+        .map(|t| read_licenses(t, collector))
+        .unwrap_or_default();
+    let signatures = table
+        .table("signatures")
+        .map(|t| read_signatures(t, collector))
+        .unwrap_or_default();
+    let maintenance = table
+        .table("maintenance")
+        .map(read_maintenance)
+        .unwrap_or_default();
     let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
     let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
-    let levels = table.table("levels").map(|t| read_levels(t, collector)).unwrap_or_default();
+    let levels = table
+        .table("levels")
+        .map(|t| read_levels(t, collector))
+        .unwrap_or_default();
     table.finish();
     Policy {
         licenses,
@@ -225,7 +237,10 @@ fn read_signatures(mut table: TableReader<'_, '_>, collector: &Collector) -> Sig
         .filter_map(|key| super::parse::relative_path(Some(key), collector))
         .collect();
     table.finish();
-    SignaturePolicy { require, trusted_keys }
+    SignaturePolicy {
+        require,
+        trusted_keys,
+    }
 }
 
 fn read_maintenance(mut table: TableReader<'_, '_>) -> MaintenancePolicy {
@@ -263,18 +278,29 @@ fn read_levels(table: TableReader<'_, '_>, collector: &Collector) -> BTreeMap<St
                 Some(near) => format!("did you mean `{near}`? `aitrust explain` lists every code"),
                 None => "`aitrust explain` lists every finding code".to_string(),
             };
-            collector.push(Problem::new(code.span, format!("unknown finding code `{}` in levels", code.value)).with_help(help));
+            collector.push(
+                Problem::new(
+                    code.span,
+                    format!("unknown finding code `{}` in levels", code.value),
+                )
+                .with_help(help),
+            );
             continue;
         }
         let Some(text) = value.as_str() else {
             collector.push(
-                Problem::new(value.span, format!("the level of `{}` must be a string", code.value))
-                    .with_help("write \"allow\", \"warn\" or \"deny\""),
+                Problem::new(
+                    value.span,
+                    format!("the level of `{}` must be a string", code.value),
+                )
+                .with_help("write \"allow\", \"warn\" or \"deny\""),
             );
             continue;
         };
         let text = Spanned::new(text.to_string(), value.span);
-        if let Some(level) = super::reader::choice_from::<Level>(&text, &code.value, "[policy.levels]", collector) {
+        if let Some(level) =
+            super::reader::choice_from::<Level>(&text, &code.value, "[policy.levels]", collector)
+        {
             levels.insert(code.value, level);
         }
     }
@@ -289,8 +315,12 @@ pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
     })?;
     let invalid = |problems: FileProblems| super::LoadError::Invalid(Box::new(problems));
     let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
-    let document = toml_span::parse(&source.text)
-        .map_err(|error| invalid(FileProblems::new(source.clone(), vec![super::parse::syntax_problem(&error)])))?;
+    let document = toml_span::parse(&source.text).map_err(|error| {
+        invalid(FileProblems::new(
+            source.clone(),
+            vec![super::parse::syntax_problem(&error)],
+        ))
+    })?;
     let collector = Collector::default();
     let base = path
         .parent()

@@ -7,11 +7,11 @@
 
 use std::cell::RefCell;
 
-use toml_span::value::Table;
 use toml_span::Value;
+use toml_span::value::Table;
 
 use super::Spanned;
-use crate::diag::{nearest, Problem, Span};
+use crate::diag::{Problem, Span, nearest};
 
 /// Problems collected while reading one file.
 #[derive(Default)]
@@ -154,7 +154,10 @@ impl<'a, 'de> TableReader<'a, 'de> {
         }
         let text = self.string(key)?;
         if text.value.trim().is_empty() {
-            self.collector.push(Problem::new(text.span, format!("`{key}` in {} must not be empty", self.what)));
+            self.collector.push(Problem::new(
+                text.span,
+                format!("`{key}` in {} must not be empty", self.what),
+            ));
             return None;
         }
         Some(text)
@@ -213,7 +216,11 @@ impl<'a, 'de> TableReader<'a, 'de> {
                 None => {
                     self.collector.push(Problem::new(
                         item.span,
-                        format!("items of `{key}` in {} must be strings, found {}", self.what, type_name(item)),
+                        format!(
+                            "items of `{key}` in {} must be strings, found {}",
+                            self.what,
+                            type_name(item)
+                        ),
                     ));
                     None
                 }
@@ -233,7 +240,11 @@ impl<'a, 'de> TableReader<'a, 'de> {
     /// An optional sub-table.
     pub(crate) fn table(&mut self, key: &'static str) -> Option<TableReader<'a, 'de>> {
         let value = self.value(key)?;
-        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+        let path = if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        };
         TableReader::with_path(value, path.clone(), &format!("[{path}]"), self.collector)
     }
 
@@ -246,7 +257,11 @@ impl<'a, 'de> TableReader<'a, 'de> {
             self.wrong_type(key, value, &format!("an array of tables ({what})"));
             return Vec::new();
         };
-        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+        let path = if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        };
         items
             .iter()
             .filter_map(|item| TableReader::with_path(item, path.clone(), what, self.collector))
@@ -271,7 +286,8 @@ impl<'a, 'de> TableReader<'a, 'de> {
                 None => format!("valid keys here: {}", self.known.join(", ")),
             };
             self.collector.push(
-                Problem::new(key.span, format!("unknown key `{}` in {}", key.name, self.what)).with_help(help),
+                Problem::new(key.span, format!("unknown key `{}` in {}", key.name, self.what))
+                    .with_help(help),
             );
         }
     }
@@ -293,7 +309,11 @@ pub(crate) fn choice_from<C: Choice>(
         None => format!("valid values: {}", names.join(", ")),
     };
     collector.push(
-        Problem::new(text.span, format!("invalid value \"{}\" for `{key}` in {what}", text.value)).with_help(help),
+        Problem::new(
+            text.span,
+            format!("invalid value \"{}\" for `{key}` in {what}", text.value),
+        )
+        .with_help(help),
     );
     None
 }

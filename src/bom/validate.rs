@@ -15,7 +15,10 @@ struct Parts<'a> {
 
 impl Parts<'_> {
     fn components(&self) -> impl Iterator<Item = &Component> {
-        self.models.iter().map(|m| &m.component).chain(self.datasets.iter().map(|d| &d.component))
+        self.models
+            .iter()
+            .map(|m| &m.component)
+            .chain(self.datasets.iter().map(|d| &d.component))
     }
 
     fn component(&self, id: &str) -> Option<&Component> {
@@ -36,7 +39,10 @@ pub(super) fn validate(models: &[Model], datasets: &[Dataset], policy: &Policy, 
             collector.push(
                 Problem::new(
                     exception.component.span,
-                    format!("license exception names unknown component `{}`", exception.component.value),
+                    format!(
+                        "license exception names unknown component `{}`",
+                        exception.component.value
+                    ),
                 )
                 .with_help(unknown_id_help(bom, &exception.component.value)),
             );
@@ -83,13 +89,20 @@ fn unknown_id_help(bom: &Parts<'_>, id: &str) -> String {
 
 fn check_references(bom: &Parts<'_>, collector: &Collector) {
     let model_ids: BTreeSet<&str> = bom.models.iter().map(|m| m.component.id.value.as_str()).collect();
-    let dataset_ids: BTreeSet<&str> = bom.datasets.iter().map(|d| d.component.id.value.as_str()).collect();
+    let dataset_ids: BTreeSet<&str> = bom
+        .datasets
+        .iter()
+        .map(|d| d.component.id.value.as_str())
+        .collect();
     for model in bom.models {
         for base in &model.base_model {
             if base.value == model.component.id.value {
                 collector.push(
-                    Problem::new(base.span, format!("model `{}` names itself as its base model", base.value))
-                        .with_help("a model's base_model lists the models it was derived from"),
+                    Problem::new(
+                        base.span,
+                        format!("model `{}` names itself as its base model", base.value),
+                    )
+                    .with_help("a model's base_model lists the models it was derived from"),
                 );
             } else if dataset_ids.contains(base.value.as_str()) {
                 collector.push(
@@ -98,8 +111,11 @@ fn check_references(bom: &Parts<'_>, collector: &Collector) {
                 );
             } else if !model_ids.contains(base.value.as_str()) {
                 collector.push(
-                    Problem::new(base.span, format!("base_model refers to unknown model `{}`", base.value))
-                        .with_help(unknown_id_help(bom, &base.value)),
+                    Problem::new(
+                        base.span,
+                        format!("base_model refers to unknown model `{}`", base.value),
+                    )
+                    .with_help(unknown_id_help(bom, &base.value)),
                 );
             }
         }
@@ -111,18 +127,24 @@ fn check_references(bom: &Parts<'_>, collector: &Collector) {
                 );
             } else if !dataset_ids.contains(data.value.as_str()) {
                 collector.push(
-                    Problem::new(data.span, format!("trained_on refers to unknown dataset `{}`", data.value))
-                        .with_help(unknown_id_help(bom, &data.value)),
+                    Problem::new(
+                        data.span,
+                        format!("trained_on refers to unknown dataset `{}`", data.value),
+                    )
+                    .with_help(unknown_id_help(bom, &data.value)),
                 );
             }
         }
-        if let Some(relation) = &model.relation {
-            if model.base_model.is_empty() {
-                collector.push(
-                    Problem::new(relation.span, "`relation` is given but the model has no `base_model`")
-                        .with_help("add `base_model = [\"...\"]`, or remove `relation`"),
-                );
-            }
+        if let Some(relation) = &model.relation
+            && model.base_model.is_empty()
+        {
+            collector.push(
+                Problem::new(
+                    relation.span,
+                    "`relation` is given but the model has no `base_model`",
+                )
+                .with_help("add `base_model = [\"...\"]`, or remove `relation`"),
+            );
         }
     }
 }
@@ -149,10 +171,14 @@ fn check_cycles(bom: &Parts<'_>, collector: &Collector) {
             let mut key = cycle.clone();
             key.sort_unstable();
             if reported.insert(key) {
-                let span = model.base_model.first().map_or(model.component.id.span, |base| base.span);
+                let span = model
+                    .base_model
+                    .first()
+                    .map_or(model.component.id.span, |base| base.span);
                 collector.push(
-                    Problem::new(span, format!("the lineage has a cycle: {}", cycle.join(" -> ")))
-                        .with_help("a model cannot derive from itself; fix `base_model` on one of these models"),
+                    Problem::new(span, format!("the lineage has a cycle: {}", cycle.join(" -> "))).with_help(
+                        "a model cannot derive from itself; fix `base_model` on one of these models",
+                    ),
                 );
             }
         }
@@ -186,39 +212,68 @@ fn check_component(component: &Component, collector: &Collector) {
         SourceKind::Local => {
             if component.path.is_none() && !component.path_was_invalid {
                 collector.push(
-                    Problem::new(component.source.span, format!("{what} is local but has no `path`"))
-                        .with_help("add `path = \"...\"` (a directory or one file, relative to the manifest)"),
+                    Problem::new(
+                        component.source.span,
+                        format!("{what} is local but has no `path`"),
+                    )
+                    .with_help("add `path = \"...\"` (a directory or one file, relative to the manifest)"),
                 );
             }
             if let Some(revision) = &component.revision {
                 collector.push(
-                    Problem::new(revision.span, format!("{what} is local: `revision` applies to huggingface and git sources"))
-                        .with_help("remove `revision`, or set `source` to where the component comes from"),
+                    Problem::new(
+                        revision.span,
+                        format!("{what} is local: `revision` applies to huggingface and git sources"),
+                    )
+                    .with_help("remove `revision`, or set `source` to where the component comes from"),
                 );
             }
             for file in component.files.iter().filter(|file| !file.is_local()) {
                 let span = file.local.as_ref().map_or(file.path.span, |local| local.span);
                 collector.push(
-                    Problem::new(span, format!("{what} is local, so its file `{}` cannot be kept elsewhere", file.path.value))
-                        .with_help("remove `local = false`, or set `source` to where the file is fetched from"),
+                    Problem::new(
+                        span,
+                        format!(
+                            "{what} is local, so its file `{}` cannot be kept elsewhere",
+                            file.path.value
+                        ),
+                    )
+                    .with_help("remove `local = false`, or set `source` to where the file is fetched from"),
                 );
             }
         }
         SourceKind::Huggingface => {
-            let repo_ok = component.name.as_ref().is_some_and(|name| is_hub_repo_id(&name.value));
+            let repo_ok = component
+                .name
+                .as_ref()
+                .is_some_and(|name| is_hub_repo_id(&name.value));
             if !repo_ok {
-                let span = component.name.as_ref().map_or(component.source.span, |name| name.span);
+                let span = component
+                    .name
+                    .as_ref()
+                    .map_or(component.source.span, |name| name.span);
                 collector.push(
-                    Problem::new(span, format!("{what} comes from the Hugging Face Hub: `name` must be its repository id"))
-                        .with_help("write `name = \"org/name\"`, e.g. \"sentence-transformers/all-MiniLM-L6-v2\""),
+                    Problem::new(
+                        span,
+                        format!("{what} comes from the Hugging Face Hub: `name` must be its repository id"),
+                    )
+                    .with_help(
+                        "write `name = \"org/name\"`, e.g. \"sentence-transformers/all-MiniLM-L6-v2\"",
+                    ),
                 );
             }
         }
         SourceKind::Git | SourceKind::Url => {
             if component.url.is_none() {
                 collector.push(
-                    Problem::new(component.source.span, format!("{what} has source \"{}\" but no `url`", component.source.value.as_str()))
-                        .with_help("add `url = \"https://...\"`"),
+                    Problem::new(
+                        component.source.span,
+                        format!(
+                            "{what} has source \"{}\" but no `url`",
+                            component.source.value.as_str()
+                        ),
+                    )
+                    .with_help("add `url = \"https://...\"`"),
                 );
             }
         }
@@ -233,8 +288,11 @@ fn check_component(component: &Component, collector: &Collector) {
     for file in &component.files {
         if !seen.insert(file.path.value.as_str()) {
             collector.push(
-                Problem::new(file.path.span, format!("{what} lists the file `{}` twice", file.path.value))
-                    .with_help("remove one of the entries"),
+                Problem::new(
+                    file.path.span,
+                    format!("{what} lists the file `{}` twice", file.path.value),
+                )
+                .with_help("remove one of the entries"),
             );
         }
     }
@@ -246,7 +304,10 @@ fn is_hub_repo_id(name: &str) -> bool {
         return false;
     };
     let part_ok = |part: &str| {
-        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     };
     part_ok(owner) && part_ok(repo)
 }

@@ -58,7 +58,9 @@ pub struct Answers {
 impl Answers {
     /// The answer to an item, if any.
     pub fn for_item(&self, checklist: &str, item: &str) -> Option<&Answer> {
-        self.answers.iter().find(|answer| answer.checklist == checklist && answer.item == item)
+        self.answers
+            .iter()
+            .find(|answer| answer.checklist == checklist && answer.item == item)
     }
 }
 
@@ -71,7 +73,10 @@ pub fn load(path: &Path, checklists: &[&Checklist]) -> Result<Answers, crate::bo
     let invalid = |problems: FileProblems| crate::bom::LoadError::Invalid(Box::new(problems));
     let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
     let document = toml_span::parse(&source.text).map_err(|error| {
-        invalid(FileProblems::new(source.clone(), vec![crate::bom::parse_syntax_problem(&error)]))
+        invalid(FileProblems::new(
+            source.clone(),
+            vec![crate::bom::parse_syntax_problem(&error)],
+        ))
     })?;
     let collector = Collector::default();
     let mut answers = Vec::new();
@@ -123,22 +128,33 @@ fn read_answer(
     let bom_sha256 = table.required_string("bom_sha256", "\"<sha256 of aibom.toml>\"");
     table.finish();
 
-    if let Some(at) = &answered_at {
-        if time::OffsetDateTime::parse(&at.value, &time::format_description::well_known::Rfc3339).is_err() {
-            collector.push(
-                Problem::new(at.span, format!("`answered_at` must be an RFC 3339 time, found \"{}\"", at.value))
-                    .with_help("write it like \"2026-11-22T10:00:00Z\""),
-            );
-        }
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
+    if let Some(at) = &answered_at
+        && time::OffsetDateTime::parse(&at.value, rfc3339).is_err()
+    {
+        collector.push(
+            Problem::new(
+                at.span,
+                format!("`answered_at` must be an RFC 3339 time, found \"{}\"", at.value),
+            )
+            .with_help("write it like \"2026-11-22T10:00:00Z\""),
+        );
     }
-    if let Some(digest) = &bom_sha256 {
-        if let Err(error) = digest.value.parse::<Sha256Digest>() {
-            collector.push(Problem::new(digest.span, format!("malformed bom_sha256: {error}")));
-        }
+    if let Some(digest) = &bom_sha256
+        && let Err(error) = digest.value.parse::<Sha256Digest>()
+    {
+        collector.push(
+            Problem::new(digest.span, format!("malformed bom_sha256: {error}")).with_help(
+                "write the manifest's SHA-256 when the answer was given (`aitrust hash aibom.toml`)",
+            ),
+        );
     }
     let (checklist_id, item_id, status) = (checklist_id?, item_id?, status?);
     let item = find_item(&checklist_id, &item_id, checklists, collector)?;
-    let justification_text = justification.as_ref().map(|j| j.value.trim().to_string()).unwrap_or_default();
+    let justification_text = justification
+        .as_ref()
+        .map(|j| j.value.trim().to_string())
+        .unwrap_or_default();
     if justification_text.is_empty() {
         collector.push(
             Problem::new(
@@ -150,8 +166,11 @@ fn read_answer(
     }
     if status.value == AnswerStatus::Met && item.evidence_required && evidence.is_empty() {
         collector.push(
-            Problem::new(status.span, format!("`{}` needs evidence to be \"met\"", item_id.value))
-                .with_help("add `evidence = [\"https://...\" or \"path/to/report\"]`"),
+            Problem::new(
+                status.span,
+                format!("`{}` needs evidence to be \"met\"", item_id.value),
+            )
+            .with_help("add `evidence = [\"https://...\" or \"path/to/report\"]`"),
         );
     }
     let span = item_id.span;
@@ -179,8 +198,11 @@ fn find_item<'c>(
     let Some(checklist) = checklists.iter().find(|c| c.id == checklist_id.value) else {
         let known: Vec<&str> = checklists.iter().map(|c| c.id.as_str()).collect();
         collector.push(
-            Problem::new(checklist_id.span, format!("unknown checklist `{}`", checklist_id.value))
-                .with_help(format!("known checklists: {}", known.join(", "))),
+            Problem::new(
+                checklist_id.span,
+                format!("unknown checklist `{}`", checklist_id.value),
+            )
+            .with_help(format!("known checklists: {}", known.join(", "))),
         );
         return None;
     };
@@ -191,12 +213,20 @@ fn find_item<'c>(
             None => format!(
                 "items of `{}`: {}",
                 checklist.id,
-                checklist.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                checklist
+                    .items
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         collector.push(
-            Problem::new(item_id.span, format!("unknown item `{}` in checklist `{}`", item_id.value, checklist.id))
-                .with_help(help),
+            Problem::new(
+                item_id.span,
+                format!("unknown item `{}` in checklist `{}`", item_id.value, checklist.id),
+            )
+            .with_help(help),
         );
     }
     item

@@ -61,22 +61,34 @@ impl Checklist {
     pub fn parse(path: &Path, text: &str) -> Result<Self, Box<FileProblems>> {
         let source = SourceFile::new(path, text.to_string());
         let fail = |problems| Box::new(FileProblems::new(source.clone(), problems));
-        let document = toml_span::parse(text).map_err(|error| fail(vec![crate::bom::parse_syntax_problem(&error)]))?;
+        let document =
+            toml_span::parse(text).map_err(|error| fail(vec![crate::bom::parse_syntax_problem(&error)]))?;
         let collector = Collector::default();
         let checklist = TableReader::new(&document, "the checklist", &collector).and_then(|mut top| {
             let id = top.required_string("id", "\"global\"");
             let title = top.required_string("title", "\"...\"");
             top.string("source");
-            let items: Vec<Item> = top.tables("item", "[[item]]").into_iter().filter_map(read_item).collect();
+            let items: Vec<Item> = top
+                .tables("item", "[[item]]")
+                .into_iter()
+                .filter_map(read_item)
+                .collect();
             top.finish();
-            Some(Checklist { id: id?.value, title: title?.value, items })
+            Some(Checklist {
+                id: id?.value,
+                title: title?.value,
+                items,
+            })
         });
         let mut problems = collector.into_problems();
         if let Some(checklist) = &checklist {
             let mut seen = std::collections::BTreeSet::new();
             for item in &checklist.items {
                 if !seen.insert(item.id.as_str()) {
-                    problems.push(Problem::new(crate::diag::Span::new(0, 0), format!("duplicate item id `{}`", item.id)));
+                    problems.push(Problem::new(
+                        crate::diag::Span::new(0, 0),
+                        format!("duplicate item id `{}`", item.id),
+                    ));
                 }
             }
         }
@@ -166,8 +178,10 @@ pub fn walk(
         .items
         .iter()
         .map(|item| {
-            let evidence: Vec<&Finding> =
-                findings.iter().filter(|finding| finding.checklist.iter().any(|id| *id == item.id)).collect();
+            let evidence: Vec<&Finding> = findings
+                .iter()
+                .filter(|finding| finding.checklist.contains(&item.id))
+                .collect();
             let answer = answers.and_then(|answers| answers.for_item(&checklist.id, &item.id));
             let stale = answer.is_some_and(|answer| answer.bom_sha256 != manifest_sha256);
             let (status, reason) = decide(item, &evidence, answer.filter(|_| !stale), stale, checks_run);
@@ -176,7 +190,10 @@ pub fn walk(
                 title: item.title.clone(),
                 status,
                 reason,
-                evidence: evidence.iter().map(|f| format!("{} {}", f.code, f.message)).collect(),
+                evidence: evidence
+                    .iter()
+                    .map(|f| format!("{} {}", f.code, f.message))
+                    .collect(),
                 answer: answer.cloned(),
                 stale,
             }
@@ -197,32 +214,53 @@ fn decide(
 ) -> (ItemStatus, String) {
     let errors = evidence.iter().filter(|f| f.severity == Severity::Error).count();
     if errors > 0 {
-        return (ItemStatus::Fail, format!("{errors} error finding{} is evidence against it", plural(errors)));
+        return (
+            ItemStatus::Fail,
+            format!("{errors} error finding{} is evidence against it", plural(errors)),
+        );
     }
     match answer.map(|answer| answer.status) {
         Some(AnswerStatus::Unmet) => return (ItemStatus::Fail, "answered \"unmet\"".to_string()),
         Some(AnswerStatus::NotApplicable) => {
-            return (ItemStatus::NotApplicable, "answered \"not-applicable\"".to_string());
+            return (
+                ItemStatus::NotApplicable,
+                "answered \"not-applicable\"".to_string(),
+            );
         }
         _ => {}
     }
-    let missing: Vec<&str> =
-        item.checks.iter().map(String::as_str).filter(|check| !checks_run.contains(check)).collect();
+    let missing: Vec<&str> = item
+        .checks
+        .iter()
+        .map(String::as_str)
+        .filter(|check| !checks_run.contains(check))
+        .collect();
     let answered_met = answer.is_some_and(|answer| answer.status == AnswerStatus::Met);
     if item.needs_person && !answered_met {
-        let why = if stale { "its answer predates a change to the manifest: confirm it again" } else { "needs a person's answer" };
+        let why = if stale {
+            "its answer predates a change to the manifest: confirm it again"
+        } else {
+            "needs a person's answer"
+        };
         return (ItemStatus::Open, why.to_string());
     }
     if !missing.is_empty() && !answered_met {
         return (
             ItemStatus::Open,
-            format!("no automated evidence yet from: {}; answer it, or wait for those checks", missing.join(", ")),
+            format!(
+                "no automated evidence yet from: {}; answer it, or wait for those checks",
+                missing.join(", ")
+            ),
         );
     }
     if item.checks.is_empty() && !answered_met {
         return (ItemStatus::Open, "needs a person's answer".to_string());
     }
-    let reason = if answered_met { "answered \"met\"" } else { "automated evidence passes" };
+    let reason = if answered_met {
+        "answered \"met\""
+    } else {
+        "automated evidence passes"
+    };
     (ItemStatus::Pass, reason.to_string())
 }
 
@@ -242,16 +280,28 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "objectivity-bias", "license-to-use", "target-uses", "maintenance", "trust-data-collection",
-                "trust-data-engineering", "trust-model-training", "trust-model-evaluation",
-                "trust-model-deployment", "trust-model-monitoring", "trust-model-oversight",
-                "trust-security-privacy", "trust-evolution", "trust-transparency",
+                "objectivity-bias",
+                "license-to-use",
+                "target-uses",
+                "maintenance",
+                "trust-data-collection",
+                "trust-data-engineering",
+                "trust-model-training",
+                "trust-model-evaluation",
+                "trust-model-deployment",
+                "trust-model-monitoring",
+                "trust-model-oversight",
+                "trust-security-privacy",
+                "trust-evolution",
+                "trust-transparency",
             ]
         );
         for code in Code::ALL {
             let doc = code.doc();
             for item_id in doc.checklist {
-                let item = checklist.item(item_id).unwrap_or_else(|| panic!("{} names unknown item {item_id}", code.as_str()));
+                let item = checklist
+                    .item(item_id)
+                    .unwrap_or_else(|| panic!("{} names unknown item {item_id}", code.as_str()));
                 assert!(
                     item.checks.iter().any(|check| check == doc.check),
                     "{item_id} does not list the check {} that {} is evidence from",

@@ -14,19 +14,56 @@ use crate::sources::local::{ComponentFiles, ComponentState, FileState, Observati
 
 /// One integrity finding before it is worded.
 enum Diag<'a> {
-    ComponentMissing { path: &'a str },
-    ComponentEscapes { path: &'a str, target: PathBuf },
-    ComponentWrongKind { path: &'a str, expected: &'static str, found: &'static str },
-    NoDigests { path: &'a str },
-    FileNoDigest { path: &'a str },
-    NotVerifiedLocally { what: String, source: SourceKind },
-    FileMissing { path: &'a str },
-    FileEscapes { path: &'a str, target: PathBuf },
-    FileNotAFile { path: &'a str, found: &'static str },
-    FileUnreadable { path: &'a str, error: &'a str },
-    SizeMismatch { path: &'a str, declared: u64, actual: u64 },
-    DigestMismatch { path: &'a str, declared: Sha256Digest, actual: Sha256Digest },
-    Undeclared { path: &'a str },
+    ComponentMissing {
+        path: &'a str,
+    },
+    ComponentEscapes {
+        path: &'a str,
+        target: PathBuf,
+    },
+    ComponentWrongKind {
+        path: &'a str,
+        expected: &'static str,
+        found: &'static str,
+    },
+    NoDigests {
+        path: &'a str,
+    },
+    FileNoDigest {
+        path: &'a str,
+    },
+    NotVerifiedLocally {
+        what: String,
+        source: SourceKind,
+    },
+    FileMissing {
+        path: &'a str,
+    },
+    FileEscapes {
+        path: &'a str,
+        target: PathBuf,
+    },
+    FileNotAFile {
+        path: &'a str,
+        found: &'static str,
+    },
+    FileUnreadable {
+        path: &'a str,
+        error: &'a str,
+    },
+    SizeMismatch {
+        path: &'a str,
+        declared: u64,
+        actual: u64,
+    },
+    DigestMismatch {
+        path: &'a str,
+        declared: Sha256Digest,
+        actual: Sha256Digest,
+    },
+    Undeclared {
+        path: &'a str,
+    },
 }
 
 impl Diag<'_> {
@@ -131,7 +168,13 @@ fn check_component(ctx: &CheckCtx<'_>, component: &Component, files: &ComponentF
                 return; // a local component without a path is a manifest error; never reached
             }
             let what = format!("{} `{}`", component.kind.as_str(), component.display_name());
-            emit(Diag::NotVerifiedLocally { what, source: component.source.value }, component.source.span);
+            emit(
+                Diag::NotVerifiedLocally {
+                    what,
+                    source: component.source.value,
+                },
+                component.source.span,
+            );
             return;
         }
         (ComponentState::Missing, Some(path)) => {
@@ -139,17 +182,35 @@ fn check_component(ctx: &CheckCtx<'_>, component: &Component, files: &ComponentF
             return;
         }
         (ComponentState::Escapes { target }, Some(path)) => {
-            emit(Diag::ComponentEscapes { path, target: target.clone() }, path_span);
+            emit(
+                Diag::ComponentEscapes {
+                    path,
+                    target: target.clone(),
+                },
+                path_span,
+            );
             return;
         }
         (ComponentState::WrongKind { expected, found }, Some(path)) => {
-            emit(Diag::ComponentWrongKind { path, expected, found }, path_span);
+            emit(
+                Diag::ComponentWrongKind {
+                    path,
+                    expected,
+                    found,
+                },
+                path_span,
+            );
             return;
         }
         (ComponentState::Present, Some(_)) => {}
     }
     if !component.has_digests() {
-        emit(Diag::NoDigests { path: path_text.unwrap_or_default() }, path_span);
+        emit(
+            Diag::NoDigests {
+                path: path_text.unwrap_or_default(),
+            },
+            path_span,
+        );
     }
     for state in &files.files {
         check_file(component, state, &mut emit);
@@ -163,7 +224,12 @@ fn check_component(ctx: &CheckCtx<'_>, component: &Component, files: &ComponentF
 fn declared_for<'a>(
     component: &'a Component,
     state: &FileState,
-) -> (Option<Sha256Digest>, Option<u64>, Span, Option<&'a crate::bom::FileEntry>) {
+) -> (
+    Option<Sha256Digest>,
+    Option<u64>,
+    Span,
+    Option<&'a crate::bom::FileEntry>,
+) {
     match state.entry {
         Some(index) => {
             let entry = &component.files[index];
@@ -192,12 +258,30 @@ fn check_file(component: &Component, state: &FileState, emit: &mut impl FnMut(Di
     }
     match &state.observation {
         Observation::NotLocal => {
-            let what = format!("file `{path}` of {} `{}`", component.kind.as_str(), component.display_name());
-            let span = entry.and_then(|e| e.local.as_ref()).map_or(span, |local| local.span);
-            emit(Diag::NotVerifiedLocally { what, source: component.source.value }, span);
+            let what = format!(
+                "file `{path}` of {} `{}`",
+                component.kind.as_str(),
+                component.display_name()
+            );
+            let span = entry
+                .and_then(|e| e.local.as_ref())
+                .map_or(span, |local| local.span);
+            emit(
+                Diag::NotVerifiedLocally {
+                    what,
+                    source: component.source.value,
+                },
+                span,
+            );
         }
         Observation::Missing => emit(Diag::FileMissing { path }, span),
-        Observation::Escapes { target } => emit(Diag::FileEscapes { path, target: target.clone() }, span),
+        Observation::Escapes { target } => emit(
+            Diag::FileEscapes {
+                path,
+                target: target.clone(),
+            },
+            span,
+        ),
         Observation::NotAFile { found } => emit(Diag::FileNotAFile { path, found }, span),
         Observation::Unreadable { error } => emit(Diag::FileUnreadable { path, error }, span),
         Observation::Hashed(actual) => {
@@ -207,7 +291,14 @@ fn check_file(component: &Component, state: &FileState, emit: &mut impl FnMut(Di
                     .and_then(|e| e.size.as_ref())
                     .or(component.size.as_ref().filter(|_| entry.is_none()))
                     .map_or(span, |size| size.span);
-                emit(Diag::SizeMismatch { path, declared, actual: actual.size }, size_span);
+                emit(
+                    Diag::SizeMismatch {
+                        path,
+                        declared,
+                        actual: actual.size,
+                    },
+                    size_span,
+                );
             }
             if let Some(declared) = declared_digest.filter(|declared| *declared != actual.sha256) {
                 // A size mismatch already says the content changed; the digest finding adds the evidence.
@@ -215,7 +306,14 @@ fn check_file(component: &Component, state: &FileState, emit: &mut impl FnMut(Di
                     .and_then(|e| e.sha256.as_ref())
                     .or(component.sha256.as_ref().filter(|_| entry.is_none()))
                     .map_or(span, |digest| digest.span);
-                emit(Diag::DigestMismatch { path, declared, actual: actual.sha256 }, digest_span);
+                emit(
+                    Diag::DigestMismatch {
+                        path,
+                        declared,
+                        actual: actual.sha256,
+                    },
+                    digest_span,
+                );
             }
         }
     }

@@ -31,7 +31,14 @@ impl CheckCtx<'_> {
     }
 
     /// A draft finding about a component, located at `span`.
-    pub fn draft(&self, code: Code, component: Option<&str>, span: Span, message: String, help: String) -> Draft {
+    pub fn draft(
+        &self,
+        code: Code,
+        component: Option<&str>,
+        span: Span,
+        message: String,
+        help: String,
+    ) -> Draft {
         Draft {
             code,
             component: component.map(str::to_string),

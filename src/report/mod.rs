@@ -128,7 +128,13 @@ impl Audit {
                 .and_then(|id| order.iter().position(|known| *known == id))
                 .map_or(0, |position| position + 1);
             let line = finding.location.as_ref().map_or(0, |l| l.line);
-            (component, finding.severity, line, finding.code.clone(), finding.message.clone())
+            (
+                component,
+                finding.severity,
+                line,
+                finding.code.clone(),
+                finding.message.clone(),
+            )
         };
         findings.sort_by_key(rank);
         let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
@@ -152,7 +158,11 @@ impl Audit {
                 path: bom.source.display_path(),
                 sha256: bom.sha256.to_string(),
             },
-            verdict: if summary.errors > 0 { Verdict::Fail } else { Verdict::Pass },
+            verdict: if summary.errors > 0 {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            },
             summary,
             components,
             findings,
@@ -176,9 +186,11 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
         })
         .unwrap_or(0);
     let files_remote = match local {
-        Some(files) if files.state != ComponentState::NoLocalCopy => {
-            files.files.iter().filter(|state| state.observation == Observation::NotLocal).count()
-        }
+        Some(files) if files.state != ComponentState::NoLocalCopy => files
+            .files
+            .iter()
+            .filter(|state| state.observation == Observation::NotLocal)
+            .count(),
         _ => component.files.len().max(usize::from(component.sha256.is_some())),
     };
     let has_integrity_error = findings.iter().any(|finding| {
@@ -201,7 +213,11 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
         source: component.source.value,
         license: component.license.as_ref().map(|license| license.value.clone()),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
-        files: if component.files.is_empty() { usize::from(component.path.is_some() || component.sha256.is_some()) } else { component.files.len() },
+        files: if component.files.is_empty() {
+            usize::from(component.path.is_some() || component.sha256.is_some())
+        } else {
+            component.files.len()
+        },
         files_remote,
         bytes_verified,
         integrity,

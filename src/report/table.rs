@@ -17,7 +17,11 @@ pub fn render(audit: &Audit) -> String {
         Verdict::Pass => "PASS",
         Verdict::Fail => "FAIL",
     };
-    let _ = writeln!(out, "aitrust {}: audit of {}", audit.tool.version, audit.manifest.path);
+    let _ = writeln!(
+        out,
+        "aitrust {}: audit of {}",
+        audit.tool.version, audit.manifest.path
+    );
     let _ = writeln!(
         out,
         "verdict: {verdict} ({} component{}, {} error{}, {} warning{}, {} note{})",
@@ -50,7 +54,15 @@ fn components_table(audit: &Audit) -> String {
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(["component", "kind", "source", "license", "files", "integrity", "findings"]);
+        .set_header([
+            "component",
+            "kind",
+            "source",
+            "license",
+            "files",
+            "integrity",
+            "findings",
+        ]);
     for component in &audit.components {
         let count = |severity| {
             audit
@@ -63,7 +75,11 @@ fn components_table(audit: &Audit) -> String {
             (0, 0) => "-".to_string(),
             (errors, 0) => format!("{errors} error{}", plural(errors)),
             (0, warnings) => format!("{warnings} warning{}", plural(warnings)),
-            (errors, warnings) => format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings)),
+            (errors, warnings) => format!(
+                "{errors} error{}, {warnings} warning{}",
+                plural(errors),
+                plural(warnings)
+            ),
         };
         let integrity = match component.integrity {
             IntegrityStatus::Verified => "verified",
@@ -122,7 +138,14 @@ fn render_finding(finding: &Finding, out: &mut String) {
 }
 
 fn render_checklist(audit: &Audit, out: &mut String) {
-    let count = |status| audit.checklist.items.iter().filter(|item| item.status == status).count();
+    let count = |status| {
+        audit
+            .checklist
+            .items
+            .iter()
+            .filter(|item| item.status == status)
+            .count()
+    };
     let _ = writeln!(
         out,
         "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable\n",

@@ -52,9 +52,9 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(Some(total), target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(message.to_string());
@@ -105,7 +105,9 @@ pub fn hash_file_pipelined(path: &Path, progress: &Progress) -> io::Result<FileD
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<(Vec<u8>, usize)>>(PIPELINE_BUFFERS);
     let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<u8>>(PIPELINE_BUFFERS);
     for _ in 0..PIPELINE_BUFFERS {
-        empty_tx.send(vec![0u8; CHUNK]).expect("the channel has room for every buffer");
+        empty_tx
+            .send(vec![0u8; CHUNK])
+            .expect("the channel has room for every buffer");
     }
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -207,14 +209,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut paths = Vec::new();
         // sizes around the chunk boundary catch off-by-one errors in the readers
-        for (index, size) in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17].into_iter().enumerate() {
+        for (index, size) in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17]
+            .into_iter()
+            .enumerate()
+        {
             let path = dir.path().join(format!("f{index}"));
             let data: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
             File::create(&path).unwrap().write_all(&data).unwrap();
             let expected = sha256_bytes(&data);
             let plain = hash_file(&path, &Progress::hidden()).unwrap();
             let piped = hash_file_pipelined(&path, &Progress::hidden()).unwrap();
-            assert_eq!(plain, FileDigest { sha256: expected, size: size as u64 });
+            assert_eq!(
+                plain,
+                FileDigest {
+                    sha256: expected,
+                    size: size as u64
+                }
+            );
             assert_eq!(piped, plain);
             paths.push(path);
         }
@@ -222,7 +233,10 @@ mod tests {
         let results = hash_files(&paths, &Progress::hidden());
         assert_eq!(results.len(), paths.len());
         for (path, result) in paths.iter().zip(&results).take(6) {
-            assert_eq!(result.as_ref().unwrap(), &hash_file(path, &Progress::hidden()).unwrap());
+            assert_eq!(
+                result.as_ref().unwrap(),
+                &hash_file(path, &Progress::hidden()).unwrap()
+            );
         }
         assert!(results.last().unwrap().is_err());
         assert!(hash_file_pipelined(&dir.path().join("absent"), &Progress::hidden()).is_err());

@@ -100,7 +100,10 @@ impl Inventory {
 enum Resolved {
     Missing,
     Escapes(PathBuf),
-    Inside { path: PathBuf, metadata: std::fs::Metadata },
+    Inside {
+        path: PathBuf,
+        metadata: std::fs::Metadata,
+    },
 }
 
 struct Resolver {
@@ -198,7 +201,8 @@ fn survey_component(
     let Some(path) = &component.path else {
         return result;
     };
-    let is_directory_component = !component.files.is_empty() || component.sha256.is_none() && component.size.is_none();
+    let is_directory_component =
+        !component.files.is_empty() || component.sha256.is_none() && component.size.is_none();
     let on_disk = path.value.under(&bom.root);
     match resolver.resolve(&on_disk) {
         Resolved::Missing => {
@@ -211,7 +215,11 @@ fn survey_component(
         }
         Resolved::Inside { path: real, metadata } => {
             let found = kind_of(&metadata);
-            let expected = if is_directory_component { "a directory" } else { "a regular file" };
+            let expected = if is_directory_component {
+                "a directory"
+            } else {
+                "a regular file"
+            };
             let fits = if metadata.is_dir() {
                 is_directory_component
             } else {

@@ -10,7 +10,9 @@ pub const NOW: &str = "2026-11-22T12:00:00Z";
 
 /// The fixture directory of a scenario.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies a directory tree (regular files and directories only).
@@ -77,5 +79,10 @@ pub fn json_report(cwd: &Path, args: &[&str]) -> (i32, serde_json::Value) {
 
 /// The codes of the report's findings, in report order.
 pub fn codes(report: &serde_json::Value) -> Vec<String> {
-    report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
