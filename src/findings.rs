@@ -88,6 +88,11 @@ codes! {
         "An aibom.toml with no [[model]] or [[dataset]] audits nothing, so a passing audit says nothing about the \
 project's AI parts. Declare every model and dataset the project uses (`aitrust init` finds model and dataset \
 files and writes a starting manifest)." }
+    Bom002 = "BOM002" { "manifest", Warning, ["trust-transparency"],
+        "a policy rule is not enforced by this version of aitrust",
+        "The policy sets a rule (for example `signatures.require` or `licenses.deny`) whose check this version of \
+aitrust does not run yet. The rule is parsed and validated, but nothing enforces it, so a passing audit does not \
+mean the rule holds. Check it another way until aitrust enforces it, or remove the rule." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

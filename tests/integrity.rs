@@ -245,3 +245,42 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert_eq!(output.status.code(), Some(2));
     assert!(common::stderr(&output).contains("cannot write no-such-dir/report.txt"));
 }
+
+#[test]
+fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
+    let (_dir, root) = project("clean");
+    let manifest = root.join("aibom.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[policy]\nsignatures.require = \"all\"\nlicenses.deny = [\"CC-BY-NC-4.0\"]\nsignatures.trusted_keys = []\n"),
+    )
+    .unwrap();
+    let (code, report) = json_report(&root, &[]);
+    assert_eq!(code, 0, "unenforced rules warn; they do not fail the audit");
+    assert_eq!(codes(&report), ["BOM002", "BOM002"]);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("`signatures.require`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("`licenses.deny`")),
+        "{messages:?}"
+    );
+    assert_eq!(report["findings"][0]["location"]["path"], "aibom.toml");
+    // from a --policy file the location is not a manifest line
+    std::fs::write(root.join("policy.toml"), "[publishers]\nreview = [\"Qwen\"]\n").unwrap();
+    let (_, report) = json_report(&root, &["--policy", "policy.toml"]);
+    assert_eq!(codes(&report), ["BOM002"]);
+    assert!(report["findings"][0]["location"].is_null());
+    // "none" requires nothing, so there is nothing to enforce
+    std::fs::write(root.join("policy.toml"), "signatures.require = \"none\"\n").unwrap();
+    let (_, report) = json_report(&root, &["--policy", "policy.toml"]);
+    assert_eq!(codes(&report), Vec::<String>::new());
+}

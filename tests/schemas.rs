@@ -63,10 +63,7 @@ fn manifest_schema_lists_exactly_the_keys_the_loader_reads() {
     let head = "schema = 1\n[project]\nname = \"p\"\n";
     let cases = [
         (format!("qqqq = 1\n{head}"), &schema),
-        (
-            format!("{head}qqqq = 1\n"),
-            &defs["Project"],
-        ),
+        (format!("{head}qqqq = 1\n"), &defs["Project"]),
         (format!("{head}[usage]\nqqqq = 1\n"), &defs["Usage"]),
         (
             format!("{head}[[model]]\nid = \"m\"\nsource = \"url\"\nurl = \"u\"\nqqqq = 1\n"),

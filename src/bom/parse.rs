@@ -66,7 +66,7 @@ fn read_document(
         .collect();
     let policy = top
         .table("policy")
-        .map(|table| super::policy::read_policy(table, collector, root.clone()))
+        .map(|table| super::policy::read_policy(table, collector, root.clone(), true))
         .unwrap_or_else(|| super::policy::Policy::empty(root.clone()));
     top.finish();
     super::validate::validate(&models, &datasets, &policy, collector);

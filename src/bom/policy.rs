@@ -66,6 +66,10 @@ pub struct Policy {
     #[serde(skip)]
     #[schemars(skip)]
     pub is_given: bool,
+    /// Was it read from the manifest's `[policy]` (rather than a `--policy` file)?
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub from_manifest: bool,
 }
 
 /// `licenses.*`.
@@ -165,7 +169,12 @@ impl Policy {
 }
 
 /// Reads `[policy]` (or a policy file's top level).
-pub(crate) fn read_policy(mut table: TableReader<'_, '_>, collector: &Collector, base: PathBuf) -> Policy {
+pub(crate) fn read_policy(
+    mut table: TableReader<'_, '_>,
+    collector: &Collector,
+    base: PathBuf,
+    from_manifest: bool,
+) -> Policy {
     let licenses = table
         .table("licenses")
         .map(|t| read_licenses(t, collector))
@@ -194,6 +203,7 @@ pub(crate) fn read_policy(mut table: TableReader<'_, '_>, collector: &Collector,
         levels,
         base,
         is_given: true,
+        from_manifest,
     }
 }
 
@@ -328,7 +338,7 @@ pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
     let policy = TableReader::new(&document, "the policy file", &collector)
-        .map(|table| read_policy(table, &collector, base.clone()))
+        .map(|table| read_policy(table, &collector, base.clone(), false))
         .unwrap_or_else(|| Policy::empty(base));
     if collector.is_empty() {
         Ok(policy)

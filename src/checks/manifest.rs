@@ -1,11 +1,72 @@
 //! Whole-manifest findings that are not errors in the file itself (those stop loading with exit 2).
 
 use super::CheckCtx;
+use crate::bom::Spanned;
+use crate::bom::policy::{Policy, SignatureRequirement};
 use crate::diag::Span;
 use crate::findings::{Code, Findings};
 
-/// Reports a manifest that declares nothing to audit.
+/// Policy rules whose checks do not exist yet, each with a test of whether the policy sets it and its span.
+fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
+    let first = |list: &[Spanned<String>]| list.first().map(|item| item.span);
+    let licenses = &policy.licenses;
+    vec![
+        ("licenses.allow", first(&licenses.allow)),
+        ("licenses.deny", first(&licenses.deny)),
+        (
+            "licenses.exceptions",
+            licenses.exceptions.first().map(|e| e.component.span),
+        ),
+        ("licenses.unknown", licenses.unknown.as_ref().map(|u| u.span)),
+        (
+            "licenses.training_data",
+            licenses.training_data.as_ref().map(|t| t.span),
+        ),
+        (
+            "signatures.require",
+            policy
+                .signatures
+                .require
+                .as_ref()
+                .filter(|r| r.value != SignatureRequirement::None)
+                .map(|r| r.span),
+        ),
+        (
+            "signatures.trusted_keys",
+            policy.signatures.trusted_keys.first().map(|k| k.span),
+        ),
+        (
+            "maintenance.max_age_days",
+            policy.maintenance.max_age_days.as_ref().map(|m| m.span),
+        ),
+        (
+            "maintenance.stale",
+            policy.maintenance.stale.as_ref().map(|s| s.span),
+        ),
+        ("publishers.review", first(&policy.publishers.review)),
+        ("publishers.deny", first(&policy.publishers.deny)),
+        ("checklist.require", first(&policy.checklist.require)),
+    ]
+}
+
+/// Reports a manifest that declares nothing to audit, and policy rules nothing enforces yet.
 pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    for (rule, span) in unenforced_rules(&ctx.bom.policy) {
+        let Some(span) = span else { continue };
+        let mut draft = ctx.draft(
+            Code::Bom002,
+            None,
+            span,
+            format!("the policy sets `{rule}`, which this version of aitrust does not enforce yet"),
+            "check this rule another way until aitrust enforces it; a passing audit does not cover it"
+                .to_string(),
+        );
+        // A rule from a --policy file is located in that file, not in the manifest.
+        if !ctx.bom.policy.from_manifest {
+            draft.location = None;
+        }
+        out.push(draft);
+    }
     if ctx.bom.components().next().is_none() {
         out.push(ctx.draft(
             Code::Bom001,

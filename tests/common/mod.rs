@@ -44,6 +44,7 @@ pub fn aitrust(cwd: &Path, args: &[&str]) -> Output {
         .unwrap()
         .current_dir(cwd)
         .env_remove("CI")
+        .env("COLUMNS", "100")
         .args(args)
         .output()
         .unwrap()
