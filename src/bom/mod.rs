@@ -1,6 +1,6 @@
 //! The manifest model: `aibom.toml` read into a checked [`Bom`].
 //!
-//! Reading happens in two steps, as in cargo-deny: [`parse`] walks the span-keeping TOML tree and reads
+//! Reading happens in two steps, as in cargo-deny: `parse` walks the span-keeping TOML tree and reads
 //! every table, collecting all problems (unknown keys, wrong types, bad enum values, missing keys, malformed
 //! digests and paths); then `validate` checks what only the whole document can show (duplicate ids,
 //! references to ids that do not exist, lineage cycles, source-specific keys). Only a manifest with no problem

@@ -1,7 +1,7 @@
 //! The integrity check: every declared artifact exists, has the declared size and SHA-256, nothing undeclared
 //! sits beside it, no path leads out of the project, and nothing local goes unverified.
 //!
-//! The wording of every integrity finding lives in [`Diag::into_draft`].
+//! The wording of every integrity finding lives in `Diag::into_draft`.
 
 use std::path::PathBuf;
 
