@@ -47,27 +47,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ printf "%.2f", b/a }'; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 grep -qw sha_ni /proc/cpuinfo && echo "cpu has SHA extensions (sha_ni)" || echo "cpu has no sha_ni"
 echo
-echo "(a) one file of $single_mib MiB, best of $runs"
-a_aitrust=$(best "$aitrust" hash "$work/single.bin"); a_aitrust_peak=$(peak)
-a_openssl=$(best openssl dgst -sha256 "$work/single.bin"); a_openssl_peak=$(peak)
-a_sha256sum=$(best sha256sum "$work/single.bin"); a_sha256sum_peak=$(peak)
-report "aitrust hash" "$single_mib" "$a_aitrust" "$a_aitrust_peak"
-report "openssl dgst -sha256" "$single_mib" "$a_openssl" "$a_openssl_peak"
-report "sha256sum" "$single_mib" "$a_sha256sum" "$a_sha256sum_peak"
-echo "  aitrust / openssl throughput:   $(ratio "$a_aitrust" "$a_openssl")x   (target >= 0.95)"
-echo "  aitrust / sha256sum throughput: $(ratio "$a_aitrust" "$a_sha256sum")x"
-echo
-total=$((count * each_mib))
-echo "(b) $count files of $each_mib MiB ($total MiB), best of $runs"
-b_aitrust=$(best "$aitrust" hash "$work/many"); b_aitrust_peak=$(peak)
-b_openssl=$(best openssl dgst -sha256 "$work"/many/*); b_openssl_peak=$(peak)
-b_sha256sum=$(best sha256sum "$work"/many/*); b_sha256sum_peak=$(peak)
-report "aitrust hash" "$total" "$b_aitrust" "$b_aitrust_peak"
-report "openssl dgst -sha256 (1 process)" "$total" "$b_openssl" "$b_openssl_peak"
-report "sha256sum" "$total" "$b_sha256sum" "$b_sha256sum_peak"
-echo "  aitrust / openssl throughput:   $(ratio "$b_aitrust" "$b_openssl")x   (target >= 1.8 with 2 cores)"
-echo "  aitrust / sha256sum throughput: $(ratio "$b_aitrust" "$b_sha256sum")x"
-echo
+# compare LABEL MIB TARGET FILES...: `aitrust hash TARGET` against openssl and sha256sum on FILES
+compare() {
+    local label=$1 mib=$2 target=$3 target_ratio=$4
+    shift 4
+    echo "$label, best of $runs"
+    local ours theirs coreutils ours_peak theirs_peak coreutils_peak
+    ours=$(best "$aitrust" hash "$target"); ours_peak=$(peak)
+    theirs=$(best openssl dgst -sha256 "$@"); theirs_peak=$(peak)
+    coreutils=$(best sha256sum "$@"); coreutils_peak=$(peak)
+    report "aitrust hash" "$mib" "$ours" "$ours_peak"
+    report "openssl dgst -sha256 (1 process)" "$mib" "$theirs" "$theirs_peak"
+    report "sha256sum" "$mib" "$coreutils" "$coreutils_peak"
+    echo "  aitrust / openssl throughput:   $(ratio "$ours" "$theirs")x   (target >= $target_ratio)"
+    echo "  aitrust / sha256sum throughput: $(ratio "$ours" "$coreutils")x"
+    echo
+}
+
+compare "(a) one file of $single_mib MiB" "$single_mib" "$work/single.bin" 0.95 "$work/single.bin"
+compare "(b) $count files of $each_mib MiB" $((count * each_mib)) "$work/many" "1.8 with 2 cores" "$work"/many/*
 echo "same digests:"
 diff <("$aitrust" hash "$work/single.bin" | cut -d' ' -f1) <(sha256sum "$work/single.bin" | cut -d' ' -f1) && echo "  single: yes"
 diff <("$aitrust" hash "$work/many" | sort | cut -d' ' -f1) <(sha256sum "$work"/many/* | sort | cut -d' ' -f1) && echo "  many: yes"

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub(crate) use self::parse::syntax_problem as parse_syntax_problem;
 pub use self::paths::RelPath;
 pub use self::policy::Policy;
 use crate::diag::{FileProblems, SourceFile, Span};
@@ -436,12 +435,7 @@ pub fn load(path: &Path) -> Result<Bom, LoadError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let root = path
-        .parent()
-        .map(Path::to_path_buf)
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
-    from_bytes(path, &root, &bytes)
+    from_bytes(path, &reader::parent_directory(path), &bytes)
 }
 
 /// Checks a manifest held in memory; `path` is used in messages, `root` resolves relative paths.
@@ -449,6 +443,5 @@ pub fn from_bytes(path: &Path, root: &Path, bytes: &[u8]) -> Result<Bom, LoadErr
     let sha256 = crate::sources::hash::sha256_bytes(bytes);
     let source =
         crate::diag::decode_utf8(path, bytes).map_err(|problems| LoadError::Invalid(Box::new(problems)))?;
-    parse::parse(source, root.to_path_buf(), sha256)
-        .map_err(|problems| LoadError::Invalid(Box::new(problems)))
+    parse::parse(source, root.to_path_buf(), sha256).map_err(LoadError::Invalid)
 }

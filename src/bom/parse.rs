@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use toml_span::Value;
-
 use super::reader::{Collector, TableReader};
 use super::{
     Bom, Component, ComponentKind, Dataset, FileEntry, Model, Project, RelPath, SignatureRef, Spanned, Usage,
@@ -12,20 +10,15 @@ use crate::diag::{FileProblems, Problem, SourceFile, Span};
 use crate::digest::Sha256Digest;
 
 /// Parses and validates; returns every problem at once on failure.
-pub(super) fn parse(source: SourceFile, root: PathBuf, sha256: Sha256Digest) -> Result<Bom, FileProblems> {
-    let collector = Collector::default();
-    let document = match toml_span::parse(&source.text) {
-        Ok(document) => document,
-        Err(error) => {
-            let problem = syntax_problem(&error);
-            return Err(FileProblems::new(source, vec![problem]));
-        }
-    };
-    let bom = read_document(&document, &collector, source.clone(), root, sha256);
-    match bom {
-        Some(bom) if collector.is_empty() => Ok(bom),
-        _ => Err(FileProblems::new(source, collector.into_problems())),
-    }
+pub(super) fn parse(
+    source: SourceFile,
+    root: PathBuf,
+    sha256: Sha256Digest,
+) -> Result<Bom, Box<FileProblems>> {
+    let kept = source.clone();
+    super::reader::parse_document(source, "the manifest", |top, collector| {
+        read_document(top, collector, kept, root, sha256)
+    })
 }
 
 /// A TOML syntax error as a problem.
@@ -35,13 +28,12 @@ pub(crate) fn syntax_problem(error: &toml_span::Error) -> Problem {
 }
 
 fn read_document(
-    document: &Value<'_>,
+    mut top: TableReader<'_, '_>,
     collector: &Collector,
     source: SourceFile,
     root: PathBuf,
     sha256: Sha256Digest,
 ) -> Option<Bom> {
-    let mut top = TableReader::new(document, "the manifest", collector)?;
     let schema = read_schema(&mut top, collector);
     let project = match top.table("project") {
         Some(table) => read_project(table),

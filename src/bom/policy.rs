@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::reader::{Collector, TableReader};
 use super::{RelPath, Spanned, choice_enum};
-use crate::diag::{FileProblems, Problem, nearest};
+use crate::diag::{Problem, nearest};
 use crate::findings::Code;
 
 choice_enum! {
@@ -319,30 +319,8 @@ fn read_levels(table: TableReader<'_, '_>, collector: &Collector) -> BTreeMap<St
 
 /// Loads a policy file given with `--policy`.
 pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let invalid = |problems: FileProblems| super::LoadError::Invalid(Box::new(problems));
-    let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
-    let document = toml_span::parse(&source.text).map_err(|error| {
-        invalid(FileProblems::new(
-            source.clone(),
-            vec![super::parse::syntax_problem(&error)],
-        ))
-    })?;
-    let collector = Collector::default();
-    let base = path
-        .parent()
-        .map(Path::to_path_buf)
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
-    let policy = TableReader::new(&document, "the policy file", &collector)
-        .map(|table| read_policy(table, &collector, base.clone(), false))
-        .unwrap_or_else(|| Policy::empty(base));
-    if collector.is_empty() {
-        Ok(policy)
-    } else {
-        Err(invalid(FileProblems::new(source, collector.into_problems())))
-    }
+    let base = super::reader::parent_directory(path);
+    super::reader::load_document(path, "the policy file", |table, collector| {
+        Some(read_policy(table, collector, base, false))
+    })
 }

@@ -6,12 +6,13 @@
 //! keep in sync.
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
 use toml_span::Value;
 use toml_span::value::Table;
 
 use super::Spanned;
-use crate::diag::{Problem, Span, nearest};
+use crate::diag::{FileProblems, Problem, SourceFile, Span, nearest};
 
 /// Problems collected while reading one file.
 #[derive(Default)]
@@ -316,4 +317,51 @@ pub(crate) fn choice_from<C: Choice>(
         .with_help(help),
     );
     None
+}
+
+/// Parses `source` as TOML and reads its top-level table with `read`; any syntax error or collected problem
+/// rejects the whole file. This is the one way every TOML file aitrust reads becomes a checked value.
+pub(crate) fn parse_document<T>(
+    source: SourceFile,
+    what: &str,
+    read: impl FnOnce(TableReader<'_, '_>, &Collector) -> Option<T>,
+) -> Result<T, Box<FileProblems>> {
+    let document = match toml_span::parse(&source.text) {
+        Ok(document) => document,
+        Err(error) => {
+            return Err(Box::new(FileProblems::new(
+                source,
+                vec![super::parse::syntax_problem(&error)],
+            )));
+        }
+    };
+    let collector = Collector::default();
+    let value = TableReader::new(&document, what, &collector).and_then(|top| read(top, &collector));
+    match value {
+        Some(value) if collector.is_empty() => Ok(value),
+        _ => Err(Box::new(FileProblems::new(source, collector.into_problems()))),
+    }
+}
+
+/// Reads a file from disk (as UTF-8) and parses it with [`parse_document`].
+pub(crate) fn load_document<T>(
+    path: &Path,
+    what: &str,
+    read: impl FnOnce(TableReader<'_, '_>, &Collector) -> Option<T>,
+) -> Result<T, super::LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source =
+        crate::diag::decode_utf8(path, &bytes).map_err(|p| super::LoadError::Invalid(Box::new(p)))?;
+    parse_document(source, what, read).map_err(super::LoadError::Invalid)
+}
+
+/// The directory a file's relative paths are resolved against.
+pub(crate) fn parent_directory(path: &Path) -> PathBuf {
+    path.parent()
+        .map(Path::to_path_buf)
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."))
 }

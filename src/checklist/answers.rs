@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Checklist;
 use crate::bom::reader::{Collector, TableReader};
 use crate::bom::{Spanned, choice_enum};
-use crate::diag::{FileProblems, Problem, Span, nearest};
+use crate::diag::{Problem, Span, nearest};
 use crate::digest::Sha256Digest;
 
 choice_enum! {
@@ -66,44 +66,27 @@ impl Answers {
 
 /// Loads and validates an answers file against the checklists it may answer.
 pub fn load(path: &Path, checklists: &[&Checklist]) -> Result<Answers, crate::bom::LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| crate::bom::LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let invalid = |problems: FileProblems| crate::bom::LoadError::Invalid(Box::new(problems));
-    let source = crate::diag::decode_utf8(path, &bytes).map_err(invalid)?;
-    let document = toml_span::parse(&source.text).map_err(|error| {
-        invalid(FileProblems::new(
-            source.clone(),
-            vec![crate::bom::parse_syntax_problem(&error)],
-        ))
-    })?;
-    let collector = Collector::default();
-    let mut answers = Vec::new();
-    if let Some(mut top) = TableReader::new(&document, "the answers file", &collector) {
+    crate::bom::reader::load_document(path, "the answers file", |mut top, collector| {
+        let mut answers = Vec::new();
         for table in top.tables("answer", "[[answer]]") {
-            if let Some(answer) = read_answer(table, checklists, &collector) {
+            if let Some(answer) = read_answer(table, checklists, collector) {
                 answers.push(answer);
             }
         }
         top.finish();
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for (answer, span) in &answers {
-        if !seen.insert((answer.checklist.clone(), answer.item.clone())) {
-            collector.push(
-                Problem::new(*span, format!("`{}` is answered twice", answer.item))
-                    .with_help("keep one answer per item; remove the older one"),
-            );
+        let mut seen = std::collections::BTreeSet::new();
+        for (answer, span) in &answers {
+            if !seen.insert((answer.checklist.clone(), answer.item.clone())) {
+                collector.push(
+                    Problem::new(*span, format!("`{}` is answered twice", answer.item))
+                        .with_help("keep one answer per item; remove the older one"),
+                );
+            }
         }
-    }
-    if collector.is_empty() {
-        Ok(Answers {
+        Some(Answers {
             answers: answers.into_iter().map(|(answer, _)| answer).collect(),
         })
-    } else {
-        Err(invalid(FileProblems::new(source, collector.into_problems())))
-    }
+    })
 }
 
 fn read_answer(

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::bom::reader::{Collector, TableReader};
+use crate::bom::reader::TableReader;
 use crate::diag::{FileProblems, Problem, SourceFile};
 use crate::findings::{Finding, Severity};
 pub use answers::{Answer, AnswerStatus, Answers};
@@ -48,6 +48,8 @@ pub struct Item {
     pub needs_person: bool,
     /// Must a "met" answer cite evidence?
     pub evidence_required: bool,
+    /// Where its id was written.
+    pub span: crate::diag::Span,
 }
 
 impl Checklist {
@@ -60,11 +62,7 @@ impl Checklist {
     /// Parses a checklist file.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Box<FileProblems>> {
         let source = SourceFile::new(path, text.to_string());
-        let fail = |problems| Box::new(FileProblems::new(source.clone(), problems));
-        let document =
-            toml_span::parse(text).map_err(|error| fail(vec![crate::bom::parse_syntax_problem(&error)]))?;
-        let collector = Collector::default();
-        let checklist = TableReader::new(&document, "the checklist", &collector).and_then(|mut top| {
+        crate::bom::reader::parse_document(source, "the checklist", |mut top, collector| {
             let id = top.required_string("id", "\"global\"");
             let title = top.required_string("title", "\"...\"");
             top.string("source");
@@ -74,28 +72,21 @@ impl Checklist {
                 .filter_map(read_item)
                 .collect();
             top.finish();
+            let mut seen = std::collections::BTreeSet::new();
+            for item in &items {
+                if !seen.insert(item.id.clone()) {
+                    collector.push(Problem::new(
+                        item.span,
+                        format!("duplicate item id `{}`", item.id),
+                    ));
+                }
+            }
             Some(Checklist {
                 id: id?.value,
                 title: title?.value,
                 items,
             })
-        });
-        let mut problems = collector.into_problems();
-        if let Some(checklist) = &checklist {
-            let mut seen = std::collections::BTreeSet::new();
-            for item in &checklist.items {
-                if !seen.insert(item.id.as_str()) {
-                    problems.push(Problem::new(
-                        crate::diag::Span::new(0, 0),
-                        format!("duplicate item id `{}`", item.id),
-                    ));
-                }
-            }
-        }
-        match checklist {
-            Some(checklist) if problems.is_empty() => Ok(checklist),
-            _ => Err(fail(problems)),
-        }
+        })
     }
 
     /// The item with this id.
@@ -113,8 +104,10 @@ fn read_item(mut table: TableReader<'_, '_>) -> Option<Item> {
     let needs_person = table.boolean("needs_person");
     let evidence_required = table.boolean("evidence_required");
     table.finish();
+    let id = id?;
     Some(Item {
-        id: id?.value,
+        span: id.span,
+        id: id.value,
         title: title?.value,
         question: question?.value,
         guidance: guidance.map(|g| g.value).unwrap_or_default(),
