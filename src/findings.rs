@@ -244,7 +244,7 @@ impl Findings {
         });
     }
 
-    /// The findings in a stable order: by component (manifest order is kept by the caller), then line, then code.
+    /// The findings, in the order the checks pushed them (the audit sorts them for reports).
     pub fn into_vec(self) -> Vec<Finding> {
         self.findings
     }

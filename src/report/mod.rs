@@ -171,6 +171,18 @@ impl Audit {
     }
 }
 
+/// Declared files: the `[[file]]` entries, or 1 for a single-file component (one with a digest, or whose
+/// path turned out to be a file).
+fn declared_files(component: &Component, local: Option<&crate::sources::local::ComponentFiles>) -> usize {
+    if !component.files.is_empty() {
+        return component.files.len();
+    }
+    let is_single_file = component.sha256.is_some()
+        || component.size.is_some()
+        || local.is_some_and(|files| files.files.iter().any(|state| state.entry.is_none()));
+    usize::from(is_single_file)
+}
+
 fn component_report(component: &Component, inventory: &Inventory, findings: &[Finding]) -> ComponentReport {
     let local = inventory.component(&component.id.value);
     let bytes_verified = local
@@ -213,11 +225,7 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
         source: component.source.value,
         license: component.license.as_ref().map(|license| license.value.clone()),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
-        files: if component.files.is_empty() {
-            usize::from(component.path.is_some() || component.sha256.is_some())
-        } else {
-            component.files.len()
-        },
+        files: declared_files(component, local),
         files_remote,
         bytes_verified,
         integrity,
