@@ -439,6 +439,18 @@ pub fn load(path: &Path) -> Result<Bom, LoadError> {
 }
 
 /// Checks a manifest held in memory; `path` is used in messages, `root` resolves relative paths.
+///
+/// ```
+/// use std::path::Path;
+///
+/// let text = b"schema = 1\n[project]\nname = \"demo\"\n[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"org/m\"\n";
+/// let bom = aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), text).unwrap();
+/// assert_eq!(bom.components().count(), 1);
+///
+/// let error = aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), b"schema = 1\n[project]\nnam = \"x\"\n")
+///     .unwrap_err();
+/// assert!(error.to_string().contains("aibom.toml:3:1"));
+/// ```
 pub fn from_bytes(path: &Path, root: &Path, bytes: &[u8]) -> Result<Bom, LoadError> {
     let sha256 = crate::sources::hash::sha256_bytes(bytes);
     let source =

@@ -37,6 +37,14 @@ impl fmt::Display for PathError {
 
 impl RelPath {
     /// Validates and normalises `text` (both `/` and `\` separate segments).
+    ///
+    /// ```
+    /// use aitrust::bom::paths::{PathError, RelPath};
+    ///
+    /// assert_eq!(RelPath::parse("./models//llama/../minilm").unwrap().as_str(), "models/minilm");
+    /// assert_eq!(RelPath::parse("../secrets"), Err(PathError::Escapes));
+    /// assert_eq!(RelPath::parse("/etc/passwd"), Err(PathError::Absolute));
+    /// ```
     pub fn parse(text: &str) -> Result<Self, PathError> {
         if text.contains('\0') {
             return Err(PathError::Nul);
