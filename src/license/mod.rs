@@ -1,4 +1,9 @@
-//! The license knowledge base and rule engine (use versus license, derivative chains). The integrity
-//! foundation records each component's declared license as written; normalising it to SPDX and judging it
-//! against `[usage]` is the license check's job, which is why checklist item `license-to-use` stays open until
-//! that check runs (see `audit::CHECKS_RUN`).
+//! Licenses: the knowledge base (data, embedded from `licenses.toml`), normalization of whatever people write
+//! into canonical SPDX expressions, and the rules that judge a license against the project's `[usage]` and
+//! along a model's lineage.
+
+pub mod kb;
+pub mod normalize;
+
+pub use kb::{KnowledgeBase, LicenseFacts};
+pub use normalize::{NormalizeError, Normalized, normalize};
