@@ -6,6 +6,7 @@ use crate::bom::{self, LoadError};
 use crate::checklist::{self, Checklist};
 use crate::checks::{self, CheckCtx};
 use crate::findings::Findings;
+use crate::license;
 use crate::report::Audit;
 use crate::sources::local;
 
@@ -25,7 +26,7 @@ pub struct AuditOptions {
 }
 
 /// The checks that exist in this version; a checklist item waiting on any other check stays open.
-pub const CHECKS_RUN: &[&str] = &["manifest", "integrity"];
+pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license"];
 
 /// The default answers file of a manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
@@ -51,9 +52,11 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         }
     };
     let inventory = local::inventory(&bom, options.progress);
+    let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
     let ctx = CheckCtx {
         bom: &bom,
         inventory: &inventory,
+        licensing: &licensing,
         now: options.now,
     };
     let mut findings = Findings::new(&bom.policy);
@@ -71,5 +74,12 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         .to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| options.now.unix_timestamp().to_string());
-    Ok(Audit::new(&bom, &inventory, findings, checklist, generated_at))
+    Ok(Audit::new(
+        &bom,
+        &inventory,
+        &licensing,
+        findings,
+        checklist,
+        generated_at,
+    ))
 }

@@ -93,6 +93,57 @@ files and writes a starting manifest)." }
         "The policy sets a rule (for example `signatures.require` or `licenses.deny`) whose check this version of \
 aitrust does not run yet. The rule is parsed and validated, but nothing enforces it, so a passing audit does not \
 mean the rule holds. Check it another way until aitrust enforces it, or remove the rule." }
+    Lic001 = "LIC001" { "license", Error, ["license-to-use"],
+        "a component declares no license",
+        "Without a license there is no permission to use a model or dataset, and no terms to judge. Add `license` \
+from its model or dataset card (an SPDX id such as Apache-2.0, a Hugging Face id such as llama3.1, or LicenseRef-<name> \
+for custom terms). `[policy] licenses.unknown = \"warn\"` makes this a warning." }
+    Lic002 = "LIC002" { "license", Error, ["license-to-use"],
+        "a license is unknown, ambiguous or malformed",
+        "The license could not be mapped to known terms: an id that names no license (`other`, `unknown`, a family \
+such as `cc`), a term aitrust does not know, or an expression that does not parse. Unknown terms are never a pass. \
+Write the exact license; for custom terms, review them and allow them for the component with `licenses.exceptions`. \
+`[policy] licenses.unknown = \"warn\"` makes this a warning." }
+    Lic003 = "LIC003" { "license", Error, ["license-to-use", "target-uses"],
+        "the license forbids this use",
+        "The project's `[usage]` (purpose, deployment, users, revenue, regions, activities) is one the license does not \
+allow, directly or through a base model: non-commercial or research-only terms in a commercial product, a threshold \
+that terminates the license, outputs used to train models the license forbids, or sharing what may not be shared. \
+Replace the component, change the use, or obtain a license from the publisher." }
+    Lic004 = "LIC004" { "license", Warning, ["license-to-use", "target-uses"],
+        "the license needs a person's review for this use",
+        "The license may allow this use under conditions aitrust cannot check: a user threshold that requires a \
+separate license, a regional exclusion for some models, terms aitrust has not verified, or a relicensing within a \
+license family. Read the terms, decide, and record the decision in the checklist answers." }
+    Lic005 = "LIC005" { "license", Error, ["license-to-use"],
+        "the policy does not allow this license",
+        "The license is in `[policy] licenses.deny`, or an allow list exists and neither it nor an exception for the \
+component names the license. As in cargo-deny, deny wins and anything not allowed is denied. Replace the component \
+or change the policy after review." }
+    Lic006 = "LIC006" { "license", Error, ["license-to-use"],
+        "a derivative declares a looser license than its base model (license drift)",
+        "A fine-tune, adapter, merge or quantization stays bound by its base model's license when that license binds \
+derivatives (Llama, Gemma, the RAIL family, share-alike and non-commercial terms). A derivative labelled with a looser \
+license (a Llama fine-tune marked Apache-2.0) misstates its terms. Declare the license it really carries." }
+    Lic007 = "LIC007" { "license", Error, ["license-to-use"],
+        "licenses in a model's lineage conflict",
+        "Two duties along the lineage cannot both be met: share-alike licenses of different families, a share-alike \
+license (which forbids added terms) with a license that adds use restrictions, or two different mandatory model-name \
+prefixes. No license can satisfy both; change the lineage or obtain other terms." }
+    Lic008 = "LIC008" { "license", Warning, ["license-to-use", "trust-data-collection"],
+        "a model was trained on data whose terms may restrict this use",
+        "A model is `trained_on` a dataset under non-commercial, research-only, share-alike or otherwise unsettled \
+terms. Whether such terms bind the trained model is legally unsettled, so this is a warning by default; \
+`[policy] licenses.training_data = \"strict\"` makes it an error. Get legal review, or choose a model trained on \
+permissively licensed data." }
+    Lic009 = "LIC009" { "license", Warning, ["license-to-use", "trust-transparency"],
+        "the model or dataset card's license differs from the manifest",
+        "The card's front matter names another license than the manifest. One of them is wrong; the LICENSE file in \
+the repository decides. Fix the manifest, or ask the publisher to fix the card." }
+    Lic010 = "LIC010" { "license", Warning, ["license-to-use"],
+        "a license policy entry is not used",
+        "An entry of `licenses.allow` or `licenses.exceptions` matches no component's license. Unused entries make the \
+policy say more than the project relies on; remove them (cargo-deny reports the same as `license-not-encountered`)." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \
@@ -197,6 +248,9 @@ pub struct Draft {
     pub help: String,
     /// Where in the manifest.
     pub location: Option<Location>,
+    /// A severity that replaces the code's default before policy levels apply (for checks whose policy
+    /// switches, such as `licenses.unknown`, decide it).
+    pub severity: Option<Severity>,
 }
 
 /// The findings of a run; checks push into it.
@@ -230,7 +284,7 @@ impl Findings {
             Some(Level::Allow) => return,
             Some(Level::Warn) => Severity::Warning,
             Some(Level::Deny) => Severity::Error,
-            None => doc.severity,
+            None => draft.severity.unwrap_or(doc.severity),
         };
         self.findings.push(Finding {
             code: draft.code.as_str().to_string(),

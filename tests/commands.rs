@@ -90,10 +90,18 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     assert!(manifest.contains("# publisher = \"...\""));
     assert!(manifest.contains("# collection = \"...\""));
 
+    // Integrity is clean; what init could not know (the licenses of files without a card) is reported.
     let (code, report) = json_report(root, &[]);
-    assert_eq!(code, 0, "{report:#}");
-    assert_eq!(common::codes(&report), Vec::<String>::new());
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(common::codes(&report), ["LIC001", "LIC001"], "{report:#}");
     assert_eq!(report["summary"]["components"], 3);
+    let integrity: Vec<&str> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["integrity"].as_str().unwrap())
+        .collect();
+    assert_eq!(integrity, ["verified", "verified", "verified"]);
 
     let again = aitrust(root, &["init"]);
     assert_eq!(again.status.code(), Some(2));
@@ -104,12 +112,15 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
         "left untouched"
     );
     std::fs::write(root.join("classifier.onnx"), b"changed").unwrap();
-    let (code, _) = json_report(root, &[]);
-    assert_eq!(code, 1, "a change after init fails the audit");
+    let (_, report) = json_report(root, &[]);
+    assert!(
+        common::codes(&report).contains(&"INT002".to_string()),
+        "a change after init fails the audit"
+    );
     let forced = aitrust(root, &["init", "--force"]);
     assert_eq!(forced.status.code(), Some(0));
-    let (code, _) = json_report(root, &[]);
-    assert_eq!(code, 0);
+    let (_, report) = json_report(root, &[]);
+    assert!(!common::codes(&report).iter().any(|code| code.starts_with("INT")));
 }
 
 #[test]

@@ -253,7 +253,7 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        format!("{text}\n[policy]\nsignatures.require = \"all\"\nlicenses.deny = [\"CC-BY-NC-4.0\"]\nsignatures.trusted_keys = []\n"),
+        format!("{text}\n[policy]\nsignatures.require = \"all\"\npublishers.deny = [\"acme\"]\nsignatures.trusted_keys = []\n"),
     )
     .unwrap();
     let (code, report) = json_report(&root, &[]);
@@ -270,7 +270,7 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
         "{messages:?}"
     );
     assert!(
-        messages.iter().any(|m| m.contains("`licenses.deny`")),
+        messages.iter().any(|m| m.contains("`publishers.deny`")),
         "{messages:?}"
     );
     assert_eq!(report["findings"][0]["location"]["path"], "aibom.toml");

@@ -264,6 +264,31 @@ impl Usage {
     pub fn is_empty(&self) -> bool {
         self.span.is_none()
     }
+
+    /// Does the project hand the weights (or a product containing them) to others?
+    pub fn distributes(&self) -> bool {
+        self.deployment
+            .as_ref()
+            .is_some_and(|d| d.value == Deployment::Distributed)
+            || self.has(Activity::RedistributeWeights)
+    }
+
+    /// Does it serve the component to others over a network?
+    pub fn hosts(&self) -> bool {
+        self.deployment
+            .as_ref()
+            .is_some_and(|d| d.value == Deployment::Saas)
+    }
+
+    /// Is an activity declared?
+    pub fn has(&self, activity: Activity) -> bool {
+        self.activities.iter().any(|a| a.value == activity)
+    }
+
+    /// The declared purpose.
+    pub fn purpose(&self) -> Option<Purpose> {
+        self.purpose.as_ref().map(|p| p.value)
+    }
 }
 
 /// A `[[model]]`: the common component keys plus its lineage.

@@ -207,8 +207,28 @@ pub(crate) fn read_policy(
     }
 }
 
+/// Policy license entries name one license each, in any spelling the knowledge base knows.
+fn check_license_ids(ids: &[Spanned<String>], key: &str, collector: &Collector) {
+    let kb = crate::license::KnowledgeBase::embedded();
+    for id in ids {
+        match crate::license::normalize(&id.value, kb) {
+            Ok(normalized) if crate::license::rules::leaves(&normalized.expression).len() == 1 => {}
+            Ok(_) => collector.push(
+                Problem::new(
+                    id.span,
+                    format!("`{}` in {key} is an expression, not one license", id.value),
+                )
+                .with_help("list each license as its own entry"),
+            ),
+            Err(error) => collector.push(
+                Problem::new(id.span, format!("`{}` in {key}: {error}", id.value)).with_help(error.help()),
+            ),
+        }
+    }
+}
+
 fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> LicensePolicy {
-    let exceptions = table
+    let exceptions: Vec<LicenseException> = table
         .tables("exceptions", "licenses.exceptions")
         .into_iter()
         .filter_map(|mut exception| {
@@ -228,9 +248,16 @@ fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> Licen
             })
         })
         .collect();
+    for exception in &exceptions {
+        check_license_ids(&exception.allow, "licenses.exceptions", collector);
+    }
+    let allow = table.strings("allow");
+    let deny = table.strings("deny");
+    check_license_ids(&allow, "licenses.allow", collector);
+    check_license_ids(&deny, "licenses.deny", collector);
     let policy = LicensePolicy {
-        allow: table.strings("allow"),
-        deny: table.strings("deny"),
+        allow,
+        deny,
         exceptions,
         unknown: table.choice("unknown"),
         training_data: table.choice("training_data"),
@@ -323,4 +350,11 @@ pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
     super::reader::load_document(path, "the policy file", |table, collector| {
         Some(read_policy(table, collector, base, false))
     })
+}
+
+impl Default for UnknownLicense {
+    /// Unknown is never a pass.
+    fn default() -> Self {
+        Self::Deny
+    }
 }

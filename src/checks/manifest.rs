@@ -9,19 +9,7 @@ use crate::findings::{Code, Findings};
 /// Policy rules whose checks do not exist yet, each with a test of whether the policy sets it and its span.
 fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
     let first = |list: &[Spanned<String>]| list.first().map(|item| item.span);
-    let licenses = &policy.licenses;
     vec![
-        ("licenses.allow", first(&licenses.allow)),
-        ("licenses.deny", first(&licenses.deny)),
-        (
-            "licenses.exceptions",
-            licenses.exceptions.first().map(|e| e.component.span),
-        ),
-        ("licenses.unknown", licenses.unknown.as_ref().map(|u| u.span)),
-        (
-            "licenses.training_data",
-            licenses.training_data.as_ref().map(|t| t.span),
-        ),
         (
             "signatures.require",
             policy

@@ -2,11 +2,13 @@
 //! the resolved inventory, and pushes findings. A check never prints and never knows the output format.
 
 pub mod integrity;
+pub mod license;
 pub mod manifest;
 
 use crate::bom::Bom;
 use crate::diag::Span;
 use crate::findings::{Code, Draft, Findings, Location};
+use crate::license::assess::Assessment;
 use crate::sources::local::Inventory;
 
 /// What every check reads.
@@ -15,6 +17,8 @@ pub struct CheckCtx<'a> {
     pub bom: &'a Bom,
     /// What is on disk.
     pub inventory: &'a Inventory,
+    /// The license assessment.
+    pub licensing: &'a Assessment,
     /// "Today", fixed by `--now` for reproducible audits.
     pub now: time::OffsetDateTime,
 }
@@ -45,6 +49,7 @@ impl CheckCtx<'_> {
             message,
             help,
             location: Some(self.location(span)),
+            severity: None,
         }
     }
 }
@@ -53,4 +58,5 @@ impl CheckCtx<'_> {
 pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
     manifest::check(ctx, out);
     integrity::check(ctx, out);
+    license::check(ctx, out);
 }

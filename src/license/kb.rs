@@ -68,6 +68,7 @@ choice_enum! {
         ShareAlike = "share-alike",
         Restricted = "restricted",
         Unsettled = "unsettled",
+        Agreement = "agreement",
     }
 }
 
@@ -285,6 +286,7 @@ fn default_trained_model(kind: LicenseKind) -> TrainedModel {
         }
         LicenseKind::ContentSharealike | LicenseKind::DataSharealike => TrainedModel::ShareAlike,
         LicenseKind::NonCommercial | LicenseKind::ResearchOnly => TrainedModel::Restricted,
+        LicenseKind::Proprietary => TrainedModel::Agreement,
         _ => TrainedModel::Unsettled,
     }
 }

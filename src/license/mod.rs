@@ -2,8 +2,10 @@
 //! into canonical SPDX expressions, and the rules that judge a license against the project's `[usage]` and
 //! along a model's lineage.
 
+pub mod assess;
 pub mod kb;
 pub mod normalize;
+pub mod rules;
 
 pub use kb::{KnowledgeBase, LicenseFacts};
 pub use normalize::{NormalizeError, Normalized, normalize};

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::bom::{Bom, Component, SourceKind};
 use crate::checklist::ChecklistReport;
 use crate::findings::{Finding, Severity};
+use crate::license::assess::Assessment;
+use crate::license::rules::LicenseVerdict;
 use crate::sources::local::{ComponentState, Inventory, Observation};
 
 /// The tool that made the report.
@@ -75,8 +77,14 @@ pub struct ComponentReport {
     pub name: String,
     /// local | huggingface | git | url
     pub source: SourceKind,
-    /// The license as declared (normalisation comes with the license check).
+    /// The license as a canonical SPDX expression (as declared when it could not be normalized).
     pub license: Option<String>,
+    /// The license as written in the manifest.
+    pub license_declared: Option<String>,
+    /// allow | allow-with-obligations | needs-review | deny, including what the lineage and training data add.
+    pub license_verdict: Option<LicenseVerdict>,
+    /// What the project must do to comply.
+    pub obligations: Vec<String>,
     /// The pinned revision, if any.
     pub revision: Option<String>,
     /// Number of declared files (1 for a single-file component).
@@ -116,6 +124,7 @@ impl Audit {
     pub fn new(
         bom: &Bom,
         inventory: &Inventory,
+        licensing: &Assessment,
         mut findings: Vec<Finding>,
         checklist: ChecklistReport,
         generated_at: String,
@@ -146,7 +155,7 @@ impl Audit {
         };
         let components = bom
             .components()
-            .map(|component| component_report(component, inventory, &findings))
+            .map(|component| component_report(component, inventory, licensing, &findings))
             .collect();
         Self {
             tool: Tool {
@@ -183,7 +192,13 @@ fn declared_files(component: &Component, local: Option<&crate::sources::local::C
     usize::from(is_single_file)
 }
 
-fn component_report(component: &Component, inventory: &Inventory, findings: &[Finding]) -> ComponentReport {
+fn component_report(
+    component: &Component,
+    inventory: &Inventory,
+    licensing: &Assessment,
+    findings: &[Finding],
+) -> ComponentReport {
+    let license = licensing.component(&component.id.value);
     let local = inventory.component(&component.id.value);
     let bytes_verified = local
         .map(|files| {
@@ -223,7 +238,12 @@ fn component_report(component: &Component, inventory: &Inventory, findings: &[Fi
         kind: component.kind,
         name: component.display_name().to_string(),
         source: component.source.value,
-        license: component.license.as_ref().map(|license| license.value.clone()),
+        license: license
+            .and_then(|l| l.canonical.clone())
+            .or_else(|| component.license.as_ref().map(|declared| declared.value.clone())),
+        license_declared: component.license.as_ref().map(|declared| declared.value.clone()),
+        license_verdict: license.map(|l| l.verdict),
+        obligations: license.map(|l| l.obligations.clone()).unwrap_or_default(),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
         files: declared_files(component, local),
         files_remote,

@@ -40,6 +40,7 @@ pub fn render(audit: &Audit) -> String {
         out.push('\n');
     }
     render_findings(audit, &mut out);
+    render_obligations(audit, &mut out);
     render_checklist(audit, &mut out);
     render_next_steps(audit, &mut out);
     out
@@ -59,6 +60,7 @@ fn components_table(audit: &Audit) -> String {
             "kind",
             "source",
             "license",
+            "verdict",
             "files",
             "integrity",
             "findings",
@@ -91,6 +93,10 @@ fn components_table(audit: &Audit) -> String {
             component.kind.as_str().to_string(),
             component.source.as_str().to_string(),
             component.license.clone().unwrap_or_else(|| "(none)".to_string()),
+            component
+                .license_verdict
+                .map_or("-", |verdict| verdict.as_str())
+                .to_string(),
             match component.files_remote {
                 0 => component.files.to_string(),
                 remote => format!("{} ({remote} remote)", component.files),
@@ -135,6 +141,20 @@ fn render_finding(finding: &Finding, out: &mut String) {
     let _ = writeln!(out, "    {:<7} {}{at}", finding.severity.as_str(), finding.code);
     let _ = writeln!(out, "            {}", finding.message);
     let _ = writeln!(out, "            help: {}", finding.help);
+}
+
+fn render_obligations(audit: &Audit, out: &mut String) {
+    if audit.components.iter().all(|c| c.obligations.is_empty()) {
+        return;
+    }
+    out.push_str("Obligations\n");
+    for component in audit.components.iter().filter(|c| !c.obligations.is_empty()) {
+        let _ = writeln!(out, "\n  {} ({})", component.id, component.kind.as_str());
+        for obligation in &component.obligations {
+            let _ = writeln!(out, "    - {obligation}");
+        }
+    }
+    out.push('\n');
 }
 
 fn render_checklist(audit: &Audit, out: &mut String) {
