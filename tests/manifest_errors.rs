@@ -382,3 +382,28 @@ fn bad_answers_file_exits_2() {
     let output = check(dir.path(), &["--answers", "nope.toml"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn policy_license_entries_must_name_one_known_license() {
+    let text = rejected(&format!(
+        "{HEAD}[policy]\nlicenses.allow = [\"apache-2.0\", \"definitely-not\", \"MIT OR ISC\"]\nlicenses.deny = [\"cc\"]\n"
+    ));
+    assert_problem(
+        &text,
+        "aibom.toml:5:34",
+        "`definitely-not` in licenses.allow",
+        "write an SPDX id",
+    );
+    assert_problem(
+        &text,
+        "aibom.toml:5:52",
+        "is an expression, not one license",
+        "list each license as its own entry",
+    );
+    assert_problem(
+        &text,
+        "aibom.toml:6:19",
+        "`cc` in licenses.deny",
+        "`cc` names the Creative Commons family",
+    );
+}

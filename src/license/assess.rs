@@ -195,7 +195,14 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
             );
             judgement = judgement.and(inherited);
         }
-        check_conflicts(model, &own, kb, bom, &mut issues);
+        if check_conflicts(model, &own, kb, bom, &mut issues) {
+            judgement.reason(
+                LicenseVerdict::Deny,
+                ReasonKind::Use,
+                "conflicting license duties".into(),
+                String::new(),
+            );
+        }
         for dataset in &model.trained_on {
             if let Some(data) = bom
                 .datasets
@@ -263,6 +270,20 @@ fn lineage_order(bom: &Bom) -> Vec<&Model> {
         }
     }
     order
+}
+
+/// The facts of every term that must hold: all terms of an expression without `OR`. Where a choice exists,
+/// the rules pick the best alternative, so no single term is required (conflicts are judged on required terms).
+fn required_facts<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
+    let has_choice = own.normalized.as_ref().is_some_and(|n| {
+        n.expression.iter().any(|node| {
+            matches!(
+                node,
+                spdx::expression::ExprNode::Op(spdx::expression::Operator::Or)
+            )
+        })
+    });
+    if has_choice { Vec::new() } else { facts_of(own, kb) }
 }
 
 fn facts_of<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
@@ -349,6 +370,12 @@ fn inherit(
             .any(|child| child.family == facts.family);
         let declared = model.component.license.as_ref().map_or(span, |l| l.span);
         if same_family {
+            inherited.reason(
+                LicenseVerdict::NeedsReview,
+                ReasonKind::Use,
+                format!("relicensed from {} within its family", facts.id),
+                String::new(),
+            );
             issues.push(Issue {
                 code: Code::Lic004,
                 severity: None,
@@ -468,14 +495,16 @@ fn distilled_from(
 }
 
 /// Share-alike licenses of different families, share-alike plus added restrictions, two name prefixes.
+/// Returns whether there was a conflict.
 fn check_conflicts(
     model: &Model,
     own: &BTreeMap<&str, Own>,
     kb: &KnowledgeBase,
     bom: &Bom,
     issues: &mut Vec<Issue>,
-) {
-    let mut bound: Vec<&LicenseFacts> = facts_of(&own[model.component.id.value.as_str()], kb);
+) -> bool {
+    let before = issues.len();
+    let mut bound: Vec<&LicenseFacts> = required_facts(&own[model.component.id.value.as_str()], kb);
     // Only weights edges carry a license to the child; a distilled model inherits output clauses instead.
     let weights_parents = |m: &Model| -> Vec<String> {
         if m.relation.as_ref().map(|r| r.value) == Some(Relation::Distilled) {
@@ -494,7 +523,7 @@ fn check_conflicts(
             continue;
         };
         bound.extend(
-            facts_of(&own[parent.component.id.value.as_str()], kb)
+            required_facts(&own[parent.component.id.value.as_str()], kb)
                 .into_iter()
                 .filter(|f| f.binds_derivatives()),
         );
@@ -552,7 +581,11 @@ fn check_conflicts(
     }
     let prefixes: std::collections::BTreeSet<&str> =
         bound.iter().filter_map(|f| f.name_prefix.as_deref()).collect();
-    if prefixes.len() > 1 {
+    // "Llama 3..." satisfies both "Llama" and "Llama 3": only prefixes that exclude each other conflict.
+    let exclusive = prefixes
+        .iter()
+        .any(|a| prefixes.iter().any(|b| !a.starts_with(b) && !b.starts_with(a)));
+    if exclusive {
         let list: Vec<String> = prefixes.iter().map(|p| format!("\"{p}\"")).collect();
         conflict(format!(
             "`{}` would have to be named starting with each of {}",
@@ -560,6 +593,7 @@ fn check_conflicts(
             list.join(" and ")
         ));
     }
+    issues.len() > before
 }
 
 #[allow(clippy::too_many_arguments)]

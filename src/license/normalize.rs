@@ -110,10 +110,10 @@ fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeErr
     if let Some(id) = spdx_license(term) {
         return Ok(id.to_string());
     }
-    if let Some(base) = term.strip_suffix('+') {
-        if let Some(id) = spdx_license(base) {
-            return Ok(format!("{id}+"));
-        }
+    if let Some(base) = term.strip_suffix('+')
+        && let Some(id) = spdx_license(base)
+    {
+        return Ok(format!("{id}+"));
     }
     let candidates = kb
         .licenses

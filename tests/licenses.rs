@@ -1,0 +1,529 @@
+//! Table-driven tests of the license rules: (license × usage) for every fact, lineage scenarios, training
+//! data, and policy semantics. Each case is a small manifest assessed through the library.
+
+use std::path::Path;
+
+use aitrust::license::assess::{Assessment, assess};
+use aitrust::license::rules::LicenseVerdict::{self, *};
+
+fn assessment(manifest: &str) -> Assessment {
+    let bom = aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), manifest.as_bytes())
+        .unwrap_or_else(|error| panic!("{error}\n{manifest}"));
+    assess(&bom, aitrust::license::KnowledgeBase::embedded())
+}
+
+/// A project using one Hub model under `license` with `usage` lines.
+fn one_model(license: &str, usage: &str) -> String {
+    format!(
+        "schema = 1\n[project]\nname = \"p\"\n[usage]\n{usage}\n[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"org/m\"\nlicense = \"{license}\"\n"
+    )
+}
+
+fn verdict_and_codes(manifest: &str) -> (LicenseVerdict, Vec<String>) {
+    let result = assessment(manifest);
+    let component = &result.components[0];
+    let mut codes: Vec<String> = component
+        .issues
+        .iter()
+        .map(|i| i.code.as_str().to_string())
+        .collect();
+    codes.dedup();
+    (component.verdict, codes)
+}
+
+const COMMERCIAL_SAAS: &str = "purpose = \"commercial\"\ndeployment = \"saas\"\nactivities = [\"serve\"]";
+const RESEARCH: &str = "purpose = \"research\"\ndeployment = \"internal\"";
+
+#[test]
+fn license_by_usage_table() {
+    let cases: &[(&str, &str, LicenseVerdict, &[&str])] = &[
+        // permissive licenses: nothing to decide
+        ("apache-2.0", COMMERCIAL_SAAS, Allow, &[]),
+        (
+            "MIT",
+            "purpose = \"commercial\"\ndeployment = \"distributed\"",
+            AllowWithObligations,
+            &[],
+        ),
+        ("cc0-1.0", COMMERCIAL_SAAS, Allow, &[]),
+        // non-commercial and research-only terms against the purpose
+        ("cc-by-nc-4.0", COMMERCIAL_SAAS, Deny, &["LIC003"]),
+        ("cc-by-nc-4.0", RESEARCH, Allow, &[]),
+        ("cc-by-nc-4.0", "purpose = \"internal\"", NeedsReview, &["LIC004"]),
+        ("cc-by-nc-4.0", "purpose = \"personal\"", Allow, &[]),
+        ("mrl", COMMERCIAL_SAAS, Deny, &["LIC003"]),
+        ("mrl", "purpose = \"internal\"", Deny, &["LIC003"]),
+        ("mrl", RESEARCH, Allow, &[]),
+        ("apple-amlr", COMMERCIAL_SAAS, Deny, &["LIC003"]),
+        ("qwen-research", COMMERCIAL_SAAS, Deny, &["LIC003"]),
+        (
+            "fair-noncommercial-research-license",
+            COMMERCIAL_SAAS,
+            Deny,
+            &["LIC003"],
+        ),
+        // no [usage] purpose: restricted terms cannot pass
+        ("cc-by-nc-4.0", "deployment = \"saas\"", NeedsReview, &["LIC004"]),
+        // user thresholds: below, above, unknown
+        (
+            "llama3.1",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 50000"),
+            AllowWithObligations,
+            &[],
+        ),
+        (
+            "llama3.1",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 800000000"),
+            NeedsReview,
+            &["LIC004"],
+        ),
+        ("llama3.1", COMMERCIAL_SAAS, AllowWithObligations, &[]),
+        (
+            "qwen",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 150000000"),
+            NeedsReview,
+            &["LIC004"],
+        ),
+        (
+            "qwen",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 90000000"),
+            Allow,
+            &[],
+        ),
+        (
+            "qwen",
+            "purpose = \"commercial\"\ndeployment = \"distributed\"\nmonthly_active_users = 5",
+            AllowWithObligations,
+            &[],
+        ),
+        // revenue threshold that terminates the license
+        (
+            "stabilityai-ai-community",
+            &format!("{COMMERCIAL_SAAS}\nannual_revenue_usd = 2000000"),
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "stabilityai-ai-community",
+            &format!("{COMMERCIAL_SAAS}\nannual_revenue_usd = 500000"),
+            AllowWithObligations,
+            &[],
+        ),
+        (
+            "stabilityai-ai-community",
+            COMMERCIAL_SAAS,
+            NeedsReview,
+            &["LIC004"],
+        ),
+        // regional exclusions
+        (
+            "llama3.2",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 10\nregions = [\"EU\", \"US\"]"),
+            NeedsReview,
+            &["LIC004"],
+        ),
+        (
+            "llama3.2",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 10\nregions = [\"US\"]"),
+            AllowWithObligations,
+            &[],
+        ),
+        // output clauses
+        (
+            "llama3",
+            "purpose = \"commercial\"\nactivities = [\"train-on-outputs\"]\nmonthly_active_users = 1",
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "llama2",
+            "purpose = \"research\"\nactivities = [\"distill\"]",
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "tongyi-qianwen",
+            "purpose = \"commercial\"\nactivities = [\"distill\"]\nmonthly_active_users = 1",
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "llama3.1",
+            "purpose = \"commercial\"\nactivities = [\"distill\"]\nmonthly_active_users = 1",
+            AllowWithObligations,
+            &[],
+        ),
+        (
+            "stabilityai-ai-community",
+            "purpose = \"research\"\nactivities = [\"train-on-outputs\"]",
+            NeedsReview,
+            &["LIC004"],
+        ),
+        (
+            "gemma",
+            "purpose = \"commercial\"\nactivities = [\"distill\"]",
+            AllowWithObligations,
+            &[],
+        ),
+        (
+            "mrl",
+            "purpose = \"research\"\nactivities = [\"distill\"]",
+            Allow,
+            &[],
+        ),
+        // no-derivatives
+        (
+            "cc-by-nd-4.0",
+            "purpose = \"commercial\"\nactivities = [\"fine-tune\", \"redistribute-weights\"]",
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "cc-by-nd-4.0",
+            "purpose = \"commercial\"\nactivities = [\"fine-tune\"]",
+            NeedsReview,
+            &["LIC004"],
+        ),
+        // unverified terms always need a person
+        ("falcon-llm-license", COMMERCIAL_SAAS, NeedsReview, &["LIC004"]),
+        // SPDX OR: the better alternative; AND: every term
+        ("cc-by-nc-4.0 OR apache-2.0", COMMERCIAL_SAAS, Allow, &[]),
+        ("cc-by-nc-4.0 AND apache-2.0", COMMERCIAL_SAAS, Deny, &["LIC003"]),
+        ("(mrl OR gpl-3.0) AND mit", COMMERCIAL_SAAS, Allow, &[]),
+        // unknown and ambiguous: never a pass
+        ("LicenseRef-acme-eula", COMMERCIAL_SAAS, Deny, &["LIC002"]),
+        ("other", COMMERCIAL_SAAS, Deny, &["LIC002"]),
+        ("cc", COMMERCIAL_SAAS, Deny, &["LIC002"]),
+        ("unknown", RESEARCH, Deny, &["LIC002"]),
+        ("definitely-not-a-license", COMMERCIAL_SAAS, Deny, &["LIC002"]),
+        // an SPDX license aitrust has no entry for is judged by its SPDX flags
+        ("Beerware", COMMERCIAL_SAAS, Deny, &["LIC002"]),
+        ("BlueOak-1.0.0", COMMERCIAL_SAAS, Allow, &[]),
+    ];
+    for (license, usage, expected, expected_codes) in cases {
+        let (verdict, codes) = verdict_and_codes(&one_model(license, usage));
+        assert_eq!(verdict, *expected, "{license} with {usage:?}: codes {codes:?}");
+        assert_eq!(codes, *expected_codes, "{license} with {usage:?}");
+    }
+}
+
+#[test]
+fn obligations_are_collected() {
+    let result = assessment(&one_model(
+        "llama3.1",
+        &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 1000"),
+    ));
+    let obligations = &result.components[0].obligations;
+    let has = |text: &str| obligations.iter().any(|o| o.contains(text));
+    assert!(has("Built with Llama"), "{obligations:#?}");
+    assert!(has("acceptable-use policy"), "{obligations:#?}");
+    assert!(has("give recipients a copy"), "{obligations:#?}");
+    let result = assessment(&one_model(
+        "llama3.1",
+        "purpose = \"commercial\"\ndeployment = \"distributed\"\nactivities = [\"fine-tune\"]\nmonthly_active_users = 1",
+    ));
+    let obligations = &result.components[0].obligations;
+    assert!(
+        obligations
+            .iter()
+            .any(|o| o.contains("NOTICE") && o.contains("Llama 3.1 is licensed")),
+        "{obligations:#?}"
+    );
+    assert!(
+        obligations.iter().any(|o| o.contains("starting with \"Llama\"")),
+        "{obligations:#?}"
+    );
+    let result = assessment(&one_model("gemma", COMMERCIAL_SAAS));
+    assert!(
+        result.components[0]
+            .obligations
+            .iter()
+            .any(|o| o.contains("enforceable provision"))
+    );
+    let result = assessment(&one_model("agpl-3.0", COMMERCIAL_SAAS));
+    assert!(
+        result.components[0]
+            .obligations
+            .iter()
+            .any(|o| o.contains("source of modified versions"))
+    );
+}
+
+fn lineage(child_license: &str, relation: &str, parent_license: &str, usage: &str) -> String {
+    format!(
+        "schema = 1\n[project]\nname = \"p\"\n[usage]\n{usage}\n\
+[[model]]\nid = \"base\"\nsource = \"huggingface\"\nname = \"org/base\"\nlicense = \"{parent_license}\"\n\
+[[model]]\nid = \"child\"\nsource = \"huggingface\"\nname = \"org/child\"\nlicense = \"{child_license}\"\nbase_model = [\"base\"]\nrelation = \"{relation}\"\n"
+    )
+}
+
+fn child(manifest: &str) -> (LicenseVerdict, Vec<String>) {
+    let result = assessment(manifest);
+    let component = result.component("child").unwrap();
+    (
+        component.verdict,
+        component
+            .issues
+            .iter()
+            .map(|i| i.code.as_str().to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn lineage_table() {
+    let usage = format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 1000");
+    let cases: &[(&str, &str, &str, LicenseVerdict, &[&str])] = &[
+        // a Llama fine-tune labelled Apache-2.0 is drift
+        ("apache-2.0", "finetune", "llama3.1", Deny, &["LIC006"]),
+        ("llama3.1", "finetune", "llama3.1", AllowWithObligations, &[]),
+        ("llama3.1", "adapter", "llama3.1", AllowWithObligations, &[]),
+        ("mit", "quantized", "gemma", Deny, &["LIC006"]),
+        // a later revision of the same family: review, not drift
+        ("llama3.1", "finetune", "llama3", NeedsReview, &["LIC004"]),
+        // permissive parents may be relicensed
+        ("mit", "finetune", "apache-2.0", Allow, &[]),
+        // a non-commercial parent binds the child whatever it declares
+        (
+            "cc-by-nc-4.0",
+            "finetune",
+            "cc-by-nc-4.0",
+            Deny,
+            &["LIC003", "LIC003"],
+        ),
+        ("apache-2.0", "merge", "cc-by-nc-4.0", Deny, &["LIC003", "LIC006"]),
+        // share-alike parent binds the child's license
+        ("apache-2.0", "finetune", "cc-by-sa-4.0", Deny, &["LIC006"]),
+        // distillation inherits output clauses only
+        ("apache-2.0", "distilled", "llama3", Deny, &["LIC003"]),
+        ("apache-2.0", "distilled", "gemma", AllowWithObligations, &[]),
+        ("apache-2.0", "distilled", "llama3.1", AllowWithObligations, &[]),
+    ];
+    for (child_license, relation, parent_license, expected, expected_codes) in cases {
+        let (verdict, codes) = child(&lineage(child_license, relation, parent_license, &usage));
+        assert_eq!(
+            verdict, *expected,
+            "{child_license} {relation} of {parent_license}: {codes:?}"
+        );
+        assert_eq!(
+            codes, *expected_codes,
+            "{child_license} {relation} of {parent_license}"
+        );
+    }
+    let manifest = lineage("apache-2.0", "distilled", "llama3.1", &usage);
+    let result = assessment(&manifest);
+    assert!(
+        result
+            .component("child")
+            .unwrap()
+            .obligations
+            .iter()
+            .any(|o| o.contains("starting with \"Llama\""))
+    );
+}
+
+#[test]
+fn conflicting_duties_in_a_merge() {
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
+[[model]]\nid = \"a\"\nsource = \"huggingface\"\nname = \"o/a\"\nlicense = \"cc-by-sa-4.0\"\n\
+[[model]]\nid = \"b\"\nsource = \"huggingface\"\nname = \"o/b\"\nlicense = \"gpl-3.0\"\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"o/m\"\nlicense = \"cc-by-sa-4.0 AND gpl-3.0\"\nbase_model = [\"a\", \"b\"]\nrelation = \"merge\"\n";
+    let result = assessment(manifest);
+    let codes: Vec<&str> = result
+        .component("m")
+        .unwrap()
+        .issues
+        .iter()
+        .map(|i| i.code.as_str())
+        .collect();
+    assert!(codes.contains(&"LIC007"), "{codes:?}");
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
+[[model]]\nid = \"a\"\nsource = \"huggingface\"\nname = \"o/a\"\nlicense = \"llama3\"\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"o/m\"\nlicense = \"llama3 AND llama3.1\"\nbase_model = [\"a\"]\nrelation = \"merge\"\n";
+    // "Llama 3" and "Llama" do not exclude each other ("Llama 3 ..." satisfies both)
+    let result = assessment(manifest);
+    assert!(
+        result
+            .component("m")
+            .unwrap()
+            .issues
+            .iter()
+            .all(|i| i.code.as_str() != "LIC007")
+    );
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
+[[model]]\nid = \"a\"\nsource = \"huggingface\"\nname = \"o/a\"\nlicense = \"cc-by-sa-4.0\"\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"o/m\"\nlicense = \"cc-by-sa-4.0 AND gemma\"\nbase_model = [\"a\"]\nrelation = \"finetune\"\n";
+    let result = assessment(manifest);
+    assert!(
+        result
+            .component("m")
+            .unwrap()
+            .issues
+            .iter()
+            .any(|i| i.code.as_str() == "LIC007" && i.message.contains("added use restrictions"))
+    );
+}
+
+fn trained_on(data_license: &str, usage: &str, policy: &str) -> String {
+    format!(
+        "schema = 1\n[project]\nname = \"p\"\n[usage]\n{usage}\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"o/m\"\nlicense = \"apache-2.0\"\ntrained_on = [\"d\"]\n\
+[[dataset]]\nid = \"d\"\nsource = \"huggingface\"\nname = \"o/d\"\nlicense = \"{data_license}\"\n{policy}"
+    )
+}
+
+#[test]
+fn training_data_table() {
+    let strict = "[policy]\nlicenses.training_data = \"strict\"\n";
+    /// (dataset license, usage, policy, model verdict, codes on the model, severity of the first)
+    type Case<'a> = (&'a str, &'a str, &'a str, LicenseVerdict, &'a [&'a str], Option<&'a str>);
+    let cases: &[Case] = &[
+        (
+            "cc-by-nc-4.0",
+            COMMERCIAL_SAAS,
+            "",
+            NeedsReview,
+            &["LIC008"],
+            Some("warning"),
+        ),
+        (
+            "cc-by-nc-4.0",
+            COMMERCIAL_SAAS,
+            strict,
+            Deny,
+            &["LIC008"],
+            Some("error"),
+        ),
+        ("cc-by-nc-4.0", RESEARCH, "", Allow, &[], None),
+        (
+            "ms-marco",
+            COMMERCIAL_SAAS,
+            "",
+            NeedsReview,
+            &["LIC008"],
+            Some("warning"),
+        ),
+        ("cdla-permissive-2.0", COMMERCIAL_SAAS, "", Allow, &[], None),
+        ("cc-by-4.0", COMMERCIAL_SAAS, "", AllowWithObligations, &[], None),
+        ("odbl", COMMERCIAL_SAAS, "", AllowWithObligations, &[], None),
+        (
+            "cc-by-sa-4.0",
+            COMMERCIAL_SAAS,
+            "",
+            AllowWithObligations,
+            &[],
+            None,
+        ),
+        (
+            "cc-by-sa-4.0",
+            "purpose = \"commercial\"\ndeployment = \"distributed\"",
+            "",
+            NeedsReview,
+            &["LIC008"],
+            Some("warning"),
+        ),
+    ];
+    for (license, usage, policy, expected, expected_codes, severity) in cases {
+        let result = assessment(&trained_on(license, usage, policy));
+        let model = result.component("m").unwrap();
+        let codes: Vec<&str> = model.issues.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(
+            model.verdict, *expected,
+            "{license} {usage:?} {policy:?}: {codes:?}"
+        );
+        assert_eq!(codes, *expected_codes, "{license} {usage:?} {policy:?}");
+        if let Some(severity) = severity {
+            assert_eq!(model.issues[0].severity.map(|s| s.as_str()), Some(*severity));
+            assert!(
+                model.issues[0].help.contains("unsettled") || model.issues[0].message.contains("unsettled")
+            );
+        }
+        // the dataset itself is not a direct use: no LIC003 on it
+        let data = result.component("d").unwrap();
+        assert!(
+            data.issues.iter().all(|i| i.code.as_str() != "LIC003"),
+            "{license}"
+        );
+    }
+}
+
+#[test]
+fn policy_semantics() {
+    let with_policy = |license: &str, policy: &str| {
+        let manifest = format!("{}[policy]\n{policy}\n", one_model(license, COMMERCIAL_SAAS));
+        verdict_and_codes(&manifest)
+    };
+    // deny wins over allow
+    assert_eq!(
+        with_policy(
+            "apache-2.0",
+            "licenses.allow = [\"Apache-2.0\"]\nlicenses.deny = [\"apache-2.0\"]"
+        ),
+        (Deny, vec!["LIC005".into()])
+    );
+    // with an allow list, anything not allowed is denied
+    assert_eq!(
+        with_policy("mit", "licenses.allow = [\"Apache-2.0\"]"),
+        (Deny, vec!["LIC005".into()])
+    );
+    assert_eq!(with_policy("mit", "licenses.allow = [\"mit\"]"), (Allow, vec![]));
+    // an OR takes the allowed alternative
+    assert_eq!(
+        with_policy("mit OR apache-2.0", "licenses.allow = [\"Apache-2.0\"]").0,
+        Allow
+    );
+    // exceptions allow a license for one component only
+    assert_eq!(
+        with_policy("mit", "licenses.allow = [\"Apache-2.0\"]\nlicenses.exceptions = [{ component = \"m\", allow = [\"MIT\"] }]").0,
+        Allow
+    );
+    // unknown = warn turns unknown licenses into a review
+    let result = assessment(&format!(
+        "{}[policy]\nlicenses.unknown = \"warn\"\n",
+        one_model("LicenseRef-acme", COMMERCIAL_SAAS)
+    ));
+    assert_eq!(result.components[0].verdict, NeedsReview);
+    assert_eq!(
+        result.components[0].issues[0].severity.map(|s| s.as_str()),
+        Some("warning")
+    );
+    // unused allow and exception entries are reported
+    let result = assessment(&format!(
+        "{}[policy]\nlicenses.allow = [\"Apache-2.0\", \"MIT\"]\nlicenses.exceptions = [{{ component = \"m\", allow = [\"GPL-3.0-only\"] }}]\n",
+        one_model("apache-2.0", COMMERCIAL_SAAS)
+    ));
+    let unused: Vec<&str> = result.issues.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(unused.len(), 2, "{unused:?}");
+    assert!(
+        unused[0].contains("MIT") && unused[1].contains("GPL-3.0-only"),
+        "{unused:?}"
+    );
+}
+
+#[test]
+fn missing_license_and_card_mismatch() {
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[[dataset]]\nid = \"d\"\nsource = \"url\"\nurl = \"https://e.x\"\n";
+    let (verdict, codes) = verdict_and_codes(manifest);
+    assert_eq!((verdict, codes), (Deny, vec!["LIC001".to_string()]));
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("manifests/demo/aibom.toml");
+    let text = std::fs::read_to_string(&demo).unwrap().replace(
+        "license = \"apache-2.0\"\npublisher = \"sentence-transformers\"",
+        "license = \"mit\"\npublisher = \"sentence-transformers\"",
+    );
+    let bom = aitrust::bom::from_bytes(&demo, demo.parent().unwrap(), text.as_bytes()).unwrap();
+    let result = assess(&bom, aitrust::license::KnowledgeBase::embedded());
+    let issue = result
+        .component("minilm")
+        .unwrap()
+        .issues
+        .iter()
+        .find(|i| i.code.as_str() == "LIC009")
+        .expect("card mismatch");
+    assert!(
+        issue
+            .message
+            .contains("says Apache-2.0, the manifest says \"mit\""),
+        "{}",
+        issue.message
+    );
+}
