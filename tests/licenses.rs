@@ -376,7 +376,14 @@ fn trained_on(data_license: &str, usage: &str, policy: &str) -> String {
 fn training_data_table() {
     let strict = "[policy]\nlicenses.training_data = \"strict\"\n";
     /// (dataset license, usage, policy, model verdict, codes on the model, severity of the first)
-    type Case<'a> = (&'a str, &'a str, &'a str, LicenseVerdict, &'a [&'a str], Option<&'a str>);
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        LicenseVerdict,
+        &'a [&'a str],
+        Option<&'a str>,
+    );
     let cases: &[Case] = &[
         (
             "cc-by-nc-4.0",

@@ -229,6 +229,20 @@ fn decide(
         .filter(|check| !checks_run.contains(check))
         .collect();
     let answered_met = answer.is_some_and(|answer| answer.status == AnswerStatus::Met);
+    let warnings = evidence
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    if warnings > 0 && !answered_met {
+        return (
+            ItemStatus::Open,
+            format!(
+                "{warnings} warning{} need{} a person's decision",
+                plural(warnings),
+                if warnings == 1 { "s" } else { "" }
+            ),
+        );
+    }
     if item.needs_person && !answered_met {
         let why = if stale {
             "its answer predates a change to the manifest: confirm it again"
