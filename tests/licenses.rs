@@ -275,12 +275,18 @@ fn lineage_table() {
     let usage = format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 1000");
     let cases: &[(&str, &str, &str, LicenseVerdict, &[&str])] = &[
         // a Llama fine-tune labelled Apache-2.0 is drift
-        ("apache-2.0", "finetune", "llama3.1", Deny, &["LIC006"]),
-        ("llama3.1", "finetune", "llama3.1", AllowWithObligations, &[]),
-        ("llama3.1", "adapter", "llama3.1", AllowWithObligations, &[]),
+        ("apache-2.0", "finetune", "llama3.1", Deny, &["LIC004", "LIC006"]),
+        ("llama3.1", "finetune", "llama3.1", NeedsReview, &["LIC004"]),
+        ("llama3.1", "adapter", "llama3.1", NeedsReview, &["LIC004"]),
         ("mit", "quantized", "gemma", Deny, &["LIC006"]),
         // a later revision of the same family: review, not drift
-        ("llama3.1", "finetune", "llama3", NeedsReview, &["LIC004"]),
+        (
+            "llama3.1",
+            "finetune",
+            "llama3",
+            NeedsReview,
+            &["LIC004", "LIC004"],
+        ),
         // permissive parents may be relicensed
         ("mit", "finetune", "apache-2.0", Allow, &[]),
         // a non-commercial parent binds the child whatever it declares
@@ -310,6 +316,19 @@ fn lineage_table() {
             "{child_license} {relation} of {parent_license}"
         );
     }
+    // a served Llama derivative must be named "Llama..."
+    let named = lineage("llama3.1", "finetune", "llama3.1", &usage)
+        .replace("name = \"org/child\"", "name = \"org/Llama-3.1-support\"");
+    assert_eq!(child(&named), (AllowWithObligations, vec![]));
+    let unnamed = lineage("llama3.1", "finetune", "llama3.1", &usage);
+    assert_eq!(child(&unnamed).1, ["LIC004"]);
+    let private = lineage(
+        "llama3.1",
+        "finetune",
+        "llama3.1",
+        "purpose = \"internal\"\ndeployment = \"internal\"\nmonthly_active_users = 5",
+    );
+    assert_eq!(child(&private), (AllowWithObligations, vec![]));
     let manifest = lineage("apache-2.0", "distilled", "llama3.1", &usage);
     let result = assessment(&manifest);
     assert!(

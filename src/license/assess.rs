@@ -350,6 +350,7 @@ fn inherit(
             ),
         });
     }
+    naming_duty(model, &parent_facts, bom, &mut inherited, issues);
     let child_leaves = own[model.component.id.value.as_str()]
         .normalized
         .as_ref()
@@ -412,6 +413,50 @@ fn inherit(
         }
     }
     inherited
+}
+
+/// A derivative of a license with a model-name prefix (Llama) must carry it once it is distributed or made
+/// available; the manifest's `name` says what it is called.
+fn naming_duty(
+    model: &Model,
+    parent_facts: &[&LicenseFacts],
+    bom: &Bom,
+    judgement: &mut Judgement,
+    issues: &mut Vec<Issue>,
+) {
+    if !(bom.usage.distributes() || bom.usage.hosts()) {
+        return;
+    }
+    let name = model.component.display_name();
+    let short = name.rsplit('/').next().unwrap_or(name);
+    for facts in parent_facts {
+        let Some(prefix) = &facts.name_prefix else {
+            continue;
+        };
+        if short
+            .to_ascii_lowercase()
+            .starts_with(&prefix.to_ascii_lowercase())
+        {
+            continue;
+        }
+        let message = format!(
+            "`{}` derives from a {} model and is made available, but its name \"{short}\" does not start with \"{prefix}\"",
+            model.component.id.value, facts.id
+        );
+        judgement.reason(
+            LicenseVerdict::NeedsReview,
+            ReasonKind::Use,
+            message.clone(),
+            String::new(),
+        );
+        issues.push(Issue {
+            code: Code::Lic004,
+            severity: None,
+            span: model.component.name.as_ref().map_or(model.component.id.span, |n| n.span),
+            message,
+            help: format!("name the model \"{prefix}...\" as the license requires, or keep it private (not distributed, not served to others)"),
+        });
+    }
 }
 
 /// A student distilled from (or trained on the outputs of) a teacher inherits its output clauses.
