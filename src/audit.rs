@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bom::{self, LoadError};
 use crate::checklist::{self, Checklist};
+use crate::checks::signature::Signatures;
 use crate::checks::{self, CheckCtx};
 use crate::findings::Findings;
 use crate::license;
@@ -26,11 +27,26 @@ pub struct AuditOptions {
 }
 
 /// The checks that exist in this version; a checklist item waiting on any other check stays open.
-pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license"];
+pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license", "signature"];
 
 /// The default answers file of a manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
     manifest.with_file_name("aibom.answers.toml")
+}
+
+/// Reads the policy's trusted keys (a key that cannot be read is unusable input) and `aibom.sig`, if any.
+fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures, LoadError> {
+    let mut trusted = Vec::new();
+    for key in &bom.policy.signatures.trusted_keys {
+        let path = key.value.under(&bom.policy.base);
+        let public = crate::sign::keys::read_public(&path).map_err(|e| LoadError::Key(Box::new(e)))?;
+        trusted.push((key.value.to_string(), public));
+    }
+    let signature = manifest.with_file_name(crate::sign::SIGNATURE_FILE);
+    let project = signature
+        .exists()
+        .then(|| std::fs::read(&signature).map_err(|e| e.to_string()));
+    Ok(Signatures { trusted, project })
 }
 
 /// Runs the whole audit. Any bad input file is an error (exit 2); findings are not errors.
@@ -53,10 +69,12 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     };
     let inventory = local::inventory(&bom, options.progress);
     let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
+    let signatures = read_signatures(&bom, &options.manifest)?;
     let ctx = CheckCtx {
         bom: &bom,
         inventory: &inventory,
         licensing: &licensing,
+        signatures: &signatures,
         now: options.now,
     };
     let mut findings = Findings::new(&bom.policy);

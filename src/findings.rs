@@ -144,6 +144,35 @@ the repository decides. Fix the manifest, or ask the publisher to fix the card."
         "a license policy entry is not used",
         "An entry of `licenses.allow` or `licenses.exceptions` matches no component's license. Unused entries make the \
 policy say more than the project relies on; remove them (cargo-deny reports the same as `license-not-encountered`)." }
+    Sig001 = "SIG001" { "signature", Error, ["trust-model-deployment"],
+        "a signature does not verify",
+        "The signature is malformed for its type, was made by a key the policy does not trust, or does not match what \
+it signs: the artifacts may have been tampered with, or the signature forged. Do not deploy. Find out who signed what; \
+if the artifacts are right, have a trusted key sign them again." }
+    Sig002 = "SIG002" { "signature", Error, ["trust-model-deployment"],
+        "what was signed is not what is on disk",
+        "The signature is valid, but the files or the manifest changed after signing (or files were added or removed). \
+A changed file with its digest rewritten in the manifest is caught here, because the manifest itself is signed. Do \
+not deploy until the change is reviewed and signed again." }
+    Sig003 = "SIG003" { "signature", Error, ["trust-model-deployment"],
+        "a component the policy requires to be signed is not",
+        "`policy.signatures.require` is `models` or `all`, and the component has no valid signature from a trusted key: \
+neither its own `signature` nor the project signature (`aibom.sig`) covers all of its local files. Sign it with \
+`aitrust sign --key KEY`, or add the publisher's signature and trust the publisher's key." }
+    Sig004 = "SIG004" { "signature", Error, ["trust-model-deployment"],
+        "a signature file cannot be read",
+        "The signature file is missing, unreadable, or not a signature of the declared kind, so nothing can be \
+verified. Restore it, or sign again." }
+    Sig005 = "SIG005" { "signature", Warning, ["trust-model-deployment"],
+        "a signature could not be verified by aitrust",
+        "The signature is of a kind aitrust cannot verify here (for example a Sigstore keyless bundle, which needs the \
+public-good trust root and transparency log). It is not counted as a valid signature. Verify it with the publisher's \
+tooling, and record the result." }
+    Sig006 = "SIG006" { "signature", Warning, ["trust-model-deployment"],
+        "a signature's key is not trusted by the policy",
+        "A signature exists, but the policy does not list the key that should verify it in \
+`policy.signatures.trusted_keys` (or lists none at all), so it proves nothing about who made it. Add the key if you \
+trust its owner." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

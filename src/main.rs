@@ -50,6 +50,33 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Write an ed25519 key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub.
+    Keygen {
+        /// Where to write: PREFIX.key and PREFIX.pub (never overwritten).
+        #[arg(long = "out")]
+        prefix: PathBuf,
+    },
+    /// Sign the project: write aibom.sig (DSSE, in-toto statement of every local artifact and the manifest).
+    Sign {
+        /// The private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Sign one component's files into its own `signature.path` instead.
+        #[arg(long)]
+        component: Option<String>,
+    },
+    /// Verify aibom.sig: exit 0 valid, 1 invalid or not matching the project, 2 unusable input.
+    Verify {
+        /// Public keys to accept [default: the policy's trusted keys].
+        #[arg(long)]
+        key: Vec<PathBuf>,
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+    },
     /// Explain a finding code, or list every code.
     Explain {
         /// A finding code such as INT002.
@@ -130,6 +157,13 @@ fn main() -> ExitCode {
         Command::Init { dir, force } => init(&dir, force),
         Command::Hash { paths } => hash_paths(&paths),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Keygen { prefix } => keygen(&prefix),
+        Command::Sign {
+            key,
+            manifest,
+            component,
+        } => sign_project(&key, &manifest, component.as_deref()),
+        Command::Verify { key, manifest } => verify_project(&key, &manifest),
     };
     ExitCode::from(code)
 }
@@ -231,6 +265,172 @@ fn init(dir: &Path, force: bool) -> u8 {
         manifest.display()
     ));
     EXIT_PASS
+}
+
+fn keygen(prefix: &Path) -> u8 {
+    match aitrust::sign::keys::generate(prefix) {
+        Ok((private, public, id)) => {
+            say(&format!(
+                "wrote {} (keep it secret) and {}\nkey id: {id}\nnext: list {} in policy.signatures.trusted_keys, then `aitrust sign --key {}`",
+                private.display(),
+                public.display(),
+                public.display(),
+                private.display()
+            ));
+            EXIT_PASS
+        }
+        Err(error) => {
+            say(&format!("error: {error}"));
+            EXIT_USAGE
+        }
+    }
+}
+
+fn sign_project(key_path: &Path, manifest: &Path, component: Option<&str>) -> u8 {
+    let key = match aitrust::sign::keys::read_private(key_path) {
+        Ok(key) => key,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let inventory = aitrust::sources::local::inventory(&bom, io::stderr().is_terminal());
+    let (subjects, problems, target, scope) = match component {
+        None => {
+            let (subjects, problems) = aitrust::sign::project_subjects(&bom, &inventory);
+            (
+                subjects,
+                problems,
+                manifest.with_file_name(aitrust::sign::SIGNATURE_FILE),
+                "project".to_string(),
+            )
+        }
+        Some(id) => {
+            let Some(found) = bom.component(id) else {
+                say(&format!("error: the manifest has no component `{id}`"));
+                return EXIT_USAGE;
+            };
+            let Some(signature) = found
+                .signature
+                .as_ref()
+                .filter(|s| s.kind.value == aitrust::bom::SignatureKind::Aitrust)
+            else {
+                say(&format!(
+                    "error: `{id}` has no `signature = {{ kind = \"aitrust\", path = \"...\" }}` to write to"
+                ));
+                return EXIT_USAGE;
+            };
+            let (subjects, problems) = aitrust::sign::component_subjects(found, &inventory);
+            (
+                subjects,
+                problems,
+                signature.path.value.under(&bom.root),
+                format!("component {id}"),
+            )
+        }
+    };
+    if !problems.is_empty() {
+        say(&format!(
+            "error: nothing was signed; these files are not as the manifest declares:\n  {}\nhelp: run `aitrust check` and fix the integrity findings first",
+            problems.join("\n  ")
+        ));
+        return EXIT_USAGE;
+    }
+    let statement = aitrust::sign::statement(&bom, subjects, &scope);
+    let count = statement.subject.len();
+    let envelope = aitrust::sign::dsse::sign(&statement, &key);
+    let mut text = serde_json::to_string_pretty(&envelope).expect("an envelope is plain data");
+    text.push('\n');
+    if let Err(error) = aitrust::fsutil::write_atomic(&target, text.as_bytes()) {
+        say(&format!("error: cannot write {}: {error}", target.display()));
+        return EXIT_USAGE;
+    }
+    say(&format!(
+        "signed {count} subject{} into {} with key {}",
+        if count == 1 { "" } else { "s" },
+        target.display(),
+        aitrust::sign::keys::key_id(&key.verifying_key())
+    ));
+    EXIT_PASS
+}
+
+fn verify_project(key_paths: &[PathBuf], manifest: &Path) -> u8 {
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let mut keys = Vec::new();
+    let sources: Vec<(String, PathBuf)> = if key_paths.is_empty() {
+        bom.policy
+            .signatures
+            .trusted_keys
+            .iter()
+            .map(|k| (k.value.to_string(), k.value.under(&bom.policy.base)))
+            .collect()
+    } else {
+        key_paths
+            .iter()
+            .map(|p| (p.display().to_string(), p.clone()))
+            .collect()
+    };
+    for (name, path) in sources {
+        match aitrust::sign::keys::read_public(&path) {
+            Ok(key) => keys.push((name, key)),
+            Err(error) => {
+                say(&format!("error: {error}"));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if keys.is_empty() {
+        say(
+            "error: no key to verify with\nhelp: pass --key PUBLIC_KEY, or list keys in policy.signatures.trusted_keys",
+        );
+        return EXIT_USAGE;
+    }
+    let signature = manifest.with_file_name(aitrust::sign::SIGNATURE_FILE);
+    let bytes = match std::fs::read(&signature) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            say(&format!(
+                "error: cannot read {}: {error}\nhelp: sign the project with `aitrust sign --key KEY`",
+                signature.display()
+            ));
+            return EXIT_USAGE;
+        }
+    };
+    let inventory = aitrust::sources::local::inventory(&bom, io::stderr().is_terminal());
+    let (current, _) = aitrust::sign::project_subjects(&bom, &inventory);
+    let outcome = match aitrust::sign::dsse::parse(&bytes) {
+        Ok(envelope) => aitrust::sign::verify_envelope(&envelope, &keys, &current),
+        Err(error) => aitrust::sign::Verification::Invalid(error),
+    };
+    match outcome {
+        aitrust::sign::Verification::Valid { signer } => {
+            let text = format!(
+                "valid: {} is signed by {signer} and matches the project ({} subjects)\n",
+                signature.display(),
+                current.len()
+            );
+            emit(&text, None).err().unwrap_or(EXIT_PASS)
+        }
+        aitrust::sign::Verification::Mismatch { signer, diff } => {
+            say(&format!(
+                "invalid: {} is signed by {signer} but does not match the project: {}",
+                signature.display(),
+                diff.describe()
+            ));
+            EXIT_FAIL
+        }
+        aitrust::sign::Verification::Invalid(error) => {
+            say(&format!("invalid: {}: {error}", signature.display()));
+            EXIT_FAIL
+        }
+    }
 }
 
 /// Expands directories into their files (sorted), keeping files as given.

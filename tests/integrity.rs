@@ -253,7 +253,7 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        format!("{text}\n[policy]\nsignatures.require = \"all\"\npublishers.deny = [\"acme\"]\nsignatures.trusted_keys = []\n"),
+        format!("{text}\n[policy]\nmaintenance.max_age_days = 90\npublishers.deny = [\"acme\"]\n"),
     )
     .unwrap();
     let (code, report) = json_report(&root, &[]);
@@ -266,7 +266,7 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
         .map(|f| f["message"].as_str().unwrap())
         .collect();
     assert!(
-        messages.iter().any(|m| m.contains("`signatures.require`")),
+        messages.iter().any(|m| m.contains("`maintenance.max_age_days`")),
         "{messages:?}"
     );
     assert!(
@@ -279,8 +279,12 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
     let (_, report) = json_report(&root, &["--policy", "policy.toml"]);
     assert_eq!(codes(&report), ["BOM002"]);
     assert!(report["findings"][0]["location"].is_null());
-    // "none" requires nothing, so there is nothing to enforce
-    std::fs::write(root.join("policy.toml"), "signatures.require = \"none\"\n").unwrap();
+    // rules whose checks exist are enforced, not reported as unenforced
+    std::fs::write(
+        root.join("policy.toml"),
+        "signatures.require = \"none\"\nlicenses.deny = [\"MIT\"]\n",
+    )
+    .unwrap();
     let (_, report) = json_report(&root, &["--policy", "policy.toml"]);
     assert_eq!(codes(&report), Vec::<String>::new());
 }

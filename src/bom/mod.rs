@@ -452,6 +452,9 @@ pub enum LoadError {
     /// The file was read and has problems.
     #[error("{0}")]
     Invalid(Box<FileProblems>),
+    /// A key the policy names cannot be used.
+    #[error("error: trusted key: {0}")]
+    Key(Box<crate::sign::keys::KeyError>),
 }
 
 /// Reads and checks a manifest file.

@@ -2,7 +2,7 @@
 
 use super::CheckCtx;
 use crate::bom::Spanned;
-use crate::bom::policy::{Policy, SignatureRequirement};
+use crate::bom::policy::Policy;
 use crate::diag::Span;
 use crate::findings::{Code, Findings};
 
@@ -10,19 +10,6 @@ use crate::findings::{Code, Findings};
 fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
     let first = |list: &[Spanned<String>]| list.first().map(|item| item.span);
     vec![
-        (
-            "signatures.require",
-            policy
-                .signatures
-                .require
-                .as_ref()
-                .filter(|r| r.value != SignatureRequirement::None)
-                .map(|r| r.span),
-        ),
-        (
-            "signatures.trusted_keys",
-            policy.signatures.trusted_keys.first().map(|k| k.span),
-        ),
         (
             "maintenance.max_age_days",
             policy.maintenance.max_age_days.as_ref().map(|m| m.span),

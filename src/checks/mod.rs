@@ -4,6 +4,7 @@
 pub mod integrity;
 pub mod license;
 pub mod manifest;
+pub mod signature;
 
 use crate::bom::Bom;
 use crate::diag::Span;
@@ -19,6 +20,8 @@ pub struct CheckCtx<'a> {
     pub inventory: &'a Inventory,
     /// The license assessment.
     pub licensing: &'a Assessment,
+    /// Trusted keys and the project signature, read before the checks.
+    pub signatures: &'a signature::Signatures,
     /// "Today", fixed by `--now` for reproducible audits.
     pub now: time::OffsetDateTime,
 }
@@ -59,4 +62,5 @@ pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
     manifest::check(ctx, out);
     integrity::check(ctx, out);
     license::check(ctx, out);
+    signature::check(ctx, out);
 }

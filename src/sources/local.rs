@@ -35,6 +35,22 @@ pub enum Observation {
     },
 }
 
+impl Observation {
+    /// In words, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Hashed(digest) => format!("present, SHA-256 {}", digest.sha256),
+            Self::Missing => "missing".to_string(),
+            Self::NotLocal => "not kept in the project".to_string(),
+            Self::Escapes { target } => {
+                format!("a symbolic link out of the project (to {})", target.display())
+            }
+            Self::NotAFile { found } => found.to_string(),
+            Self::Unreadable { error } => format!("unreadable ({error})"),
+        }
+    }
+}
+
 /// A declared file and what was found.
 #[derive(Clone, Debug)]
 pub struct FileState {

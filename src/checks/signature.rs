@@ -1,0 +1,242 @@
+//! The signature check: the project signature (`aibom.sig` beside the manifest) and components' own
+//! signatures must be made by a trusted key (`policy.signatures.trusted_keys`, strict ed25519) over exactly
+//! the project as it is; `policy.signatures.require` makes a valid, trusted signature mandatory.
+
+use super::CheckCtx;
+use crate::bom::policy::SignatureRequirement;
+use crate::bom::{Component, ComponentKind, SignatureKind};
+use crate::diag::Span;
+use crate::findings::{Code, Findings};
+use crate::sign::{self, Verification, dsse};
+
+/// The signatures found for the audit, read before the checks run (see `audit`).
+#[derive(Clone, Debug, Default)]
+pub struct Signatures {
+    /// Trusted keys: (path as written, key).
+    pub trusted: Vec<(String, ed25519_dalek::VerifyingKey)>,
+    /// The project signature file's bytes, when it exists.
+    pub project: Option<Result<Vec<u8>, String>>,
+}
+
+/// Checks every signature and the policy's requirement.
+pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    let bom = ctx.bom;
+    let signatures = ctx.signatures;
+    let mut project_signed: Option<Vec<dsse::Subject>> = None;
+    if let Some(project) = &signatures.project {
+        project_signed = check_project(ctx, project, out);
+    }
+    let requirement = bom
+        .policy
+        .signatures
+        .require
+        .as_ref()
+        .map_or(SignatureRequirement::None, |r| r.value);
+    for component in bom.components() {
+        let own = component
+            .signature
+            .as_ref()
+            .map(|signature| check_component(ctx, component, signature, out));
+        let required = match requirement {
+            SignatureRequirement::None => false,
+            SignatureRequirement::Models => component.kind == ComponentKind::Model,
+            SignatureRequirement::All => true,
+        };
+        if !required || own == Some(true) {
+            continue;
+        }
+        let covered = project_signed
+            .as_ref()
+            .is_some_and(|signed| covered_by(ctx, component, signed));
+        if !covered {
+            out.push(ctx.draft(
+                Code::Sig003,
+                Some(&component.id),
+                component.signature.as_ref().map_or(component.id.span, |s| s.path.span),
+                format!(
+                    "{} `{}` has no valid signature from a trusted key, and the policy requires one ({})",
+                    component.kind.as_str(),
+                    component.id.value,
+                    requirement.as_str()
+                ),
+                "sign it (`aitrust sign --key KEY`, or the publisher's signature as `signature = {...}`) with a key in policy.signatures.trusted_keys".into(),
+            ));
+        }
+    }
+}
+
+/// Are all of a component's local files in the signed subjects with the same digests?
+fn covered_by(ctx: &CheckCtx<'_>, component: &Component, signed: &[dsse::Subject]) -> bool {
+    let (subjects, problems) = sign::component_subjects(component, ctx.inventory);
+    problems.is_empty() && !subjects.is_empty() && subjects.iter().all(|s| signed.contains(s))
+}
+
+/// Verifies `aibom.sig`; returns the signed subjects when it is valid and current.
+fn check_project(
+    ctx: &CheckCtx<'_>,
+    file: &Result<Vec<u8>, String>,
+    out: &mut Findings,
+) -> Option<Vec<dsse::Subject>> {
+    let span = Span::new(0, 0);
+    let bytes = match file {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                None,
+                span,
+                format!("{} could not be read: {error}", sign::SIGNATURE_FILE),
+                "fix its permissions, or remove it and sign again".into(),
+            ));
+            return None;
+        }
+    };
+    let envelope = match dsse::parse(bytes) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                None,
+                span,
+                format!("{}: {error}", sign::SIGNATURE_FILE),
+                "sign again with `aitrust sign --key KEY`".into(),
+            ));
+            return None;
+        }
+    };
+    if ctx.signatures.trusted.is_empty() {
+        out.push(ctx.draft(
+            Code::Sig006,
+            None,
+            span,
+            format!(
+                "{} exists but the policy trusts no key, so it was not verified",
+                sign::SIGNATURE_FILE
+            ),
+            "list the signer's public key in policy.signatures.trusted_keys".into(),
+        ));
+        return None;
+    }
+    // Files that cannot be hashed are integrity errors already; everything else is compared.
+    let (current, _) = sign::project_subjects(ctx.bom, ctx.inventory);
+    match sign::verify_envelope(&envelope, &ctx.signatures.trusted, &current) {
+        Verification::Valid { .. } => Some(current),
+        Verification::Mismatch { signer, diff } => {
+            out.push(ctx.draft(
+                Code::Sig002,
+                None,
+                span,
+                format!("{} (signed by {signer}) does not match the project: {}", sign::SIGNATURE_FILE, diff.describe()),
+                "do not deploy: find out what changed since signing; if the change is intended, review it and sign again".into(),
+            ));
+            None
+        }
+        Verification::Invalid(error) => {
+            out.push(ctx.draft(
+                Code::Sig001,
+                None,
+                span,
+                format!("{}: {error}", sign::SIGNATURE_FILE),
+                "do not deploy: the signature is forged, damaged, or made by an untrusted key".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// Verifies a component's own signature; returns whether it is valid, current and trusted.
+fn check_component(
+    ctx: &CheckCtx<'_>,
+    component: &Component,
+    signature: &crate::bom::SignatureRef,
+    out: &mut Findings,
+) -> bool {
+    let span = signature.path.span;
+    let id = Some(component.id.value.as_str());
+    if signature.kind.value == SignatureKind::ModelSigning {
+        out.push(ctx.draft(
+            Code::Sig005,
+            id,
+            span,
+            format!("signature `{}` is an OpenSSF model-signing bundle, which this version of aitrust cannot verify yet", signature.path.value),
+            "verify it with the reference verifier (`model_signing verify key|certificate ...`) until aitrust does; it is not counted as signed".into(),
+        ));
+        return false;
+    }
+    let path = signature.path.value.under(&ctx.bom.root);
+    let envelope = match std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| dsse::parse(&b).map_err(|e| e.to_string()))
+    {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                id,
+                span,
+                format!("signature `{}`: {error}", signature.path.value),
+                "restore the signature file, or sign the component again".into(),
+            ));
+            return false;
+        }
+    };
+    let mut keys = ctx.signatures.trusted.clone();
+    if let Some(public) = &signature.public_key {
+        let trusted_key = crate::sign::keys::read_public(&public.value.under(&ctx.bom.root)).ok();
+        match trusted_key {
+            Some(key) if ctx.signatures.trusted.iter().any(|(_, trusted)| *trusted == key) => {}
+            Some(key) => {
+                out.push(ctx.draft(
+                    Code::Sig006,
+                    id,
+                    public.span,
+                    format!(
+                        "the component's key `{}` is not among the policy's trusted keys",
+                        public.value
+                    ),
+                    "add it to policy.signatures.trusted_keys if you trust its owner".into(),
+                ));
+                keys = vec![(public.value.to_string(), key)];
+            }
+            None => {
+                out.push(ctx.draft(
+                    Code::Sig004,
+                    id,
+                    public.span,
+                    format!("`{}` is not a readable ed25519 public key", public.value),
+                    "point public_key at a PEM public key".into(),
+                ));
+                return false;
+            }
+        }
+    }
+    let (current, _) = sign::component_subjects(component, ctx.inventory);
+    let trusted_signer = |signer: &str| ctx.signatures.trusted.iter().any(|(name, _)| name == signer);
+    match sign::verify_envelope(&envelope, &keys, &current) {
+        Verification::Valid { signer } => trusted_signer(&signer),
+        Verification::Mismatch { signer, diff } => {
+            out.push(ctx.draft(
+                Code::Sig002,
+                id,
+                span,
+                format!(
+                    "signature `{}` (by {signer}) does not match the component: {}",
+                    signature.path.value,
+                    diff.describe()
+                ),
+                "do not deploy: find out what changed since it was signed".into(),
+            ));
+            false
+        }
+        Verification::Invalid(error) => {
+            out.push(ctx.draft(
+                Code::Sig001,
+                id,
+                span,
+                format!("signature `{}`: {error}", signature.path.value),
+                "do not deploy: the signature is forged, damaged, or made by another key".into(),
+            ));
+            false
+        }
+    }
+}
