@@ -27,7 +27,7 @@ pub struct AuditOptions {
 }
 
 /// The checks that exist in this version; a checklist item waiting on any other check stays open.
-pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license", "signature"];
+pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license", "signature", "provenance"];
 
 /// The default answers file of a manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
@@ -75,6 +75,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         inventory: &inventory,
         licensing: &licensing,
         signatures: &signatures,
+        answers: answers.as_ref(),
         now: options.now,
     };
     let mut findings = Findings::new(&bom.policy);

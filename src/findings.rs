@@ -173,6 +173,36 @@ tooling, and record the result." }
         "A signature exists, but the policy does not list the key that should verify it in \
 `policy.signatures.trusted_keys` (or lists none at all), so it proves nothing about who made it. Add the key if you \
 trust its owner." }
+    Prv001 = "PRV001" { "provenance", Error, ["trust-model-deployment", "trust-evolution"],
+        "a Hub or git component is not pinned to a commit",
+        "A component from the Hugging Face Hub or a git repository has no `revision`, or one that names a branch, tag or \
+short id. Those move: the next download can be different files from a different publisher state. Pin the full commit \
+id you reviewed." }
+    Prv002 = "PRV002" { "provenance", Error, ["trust-model-deployment", "trust-transparency"],
+        "the component's publisher is denied by the policy",
+        "The publisher is listed in `policy.publishers.deny`. Replace the component with one from another publisher, or \
+change the policy after review." }
+    Prv003 = "PRV003" { "provenance", Warning, ["trust-model-deployment", "trust-transparency"],
+        "the component's publisher needs a recorded human decision",
+        "The publisher is listed in `policy.publishers.review`: someone must decide, and record, that using its \
+component is acceptable. Answer checklist item `trust-model-deployment` as met with a justification that names the \
+publisher; the warning clears while that answer is current." }
+    Prv004 = "PRV004" { "provenance", Warning, ["trust-transparency"],
+        "the component does not say who publishes it",
+        "Without a publisher nobody can be asked about the component, and publisher policies cannot apply. Add \
+`publisher`." }
+    Prv005 = "PRV005" { "provenance", Warning, ["trust-data-collection"],
+        "a dataset does not say how its data was collected",
+        "The checklist asks how training and evaluation data were collected and with what consent. Add `collection` \
+with what the dataset's datasheet or card says." }
+    Prv006 = "PRV006" { "provenance", Warning, ["trust-transparency", "trust-model-training"],
+        "a model declares neither its training data nor a base model",
+        "A model whose lineage is unknown cannot be judged for its training data's terms or collection. Declare \
+`trained_on` datasets or the `base_model` it derives from, as its card states." }
+    Prv007 = "PRV007" { "provenance", Warning, ["trust-model-training"],
+        "a model's relation does not fit its base models",
+        "A merge has two or more base models; a fine-tune, adapter, quantization or distillation has exactly one. Fix \
+`relation` or `base_model`." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

@@ -214,8 +214,18 @@ fn remote_components_get_a_note_not_a_pass_in_disguise() {
     let (_dir, root) = project("remote");
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 0);
-    assert_eq!(codes(&report), ["INT007"]);
-    assert_eq!(report["findings"][0]["severity"], "note");
+    let integrity: Vec<String> = codes(&report)
+        .into_iter()
+        .filter(|c| c.starts_with("INT"))
+        .collect();
+    assert_eq!(integrity, ["INT007"]);
+    let note = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "INT007")
+        .unwrap();
+    assert_eq!(note["severity"], "note");
     assert_eq!(report["components"][0]["integrity"], "not-local");
 }
 
@@ -253,7 +263,7 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        format!("{text}\n[policy]\nmaintenance.max_age_days = 90\npublishers.deny = [\"acme\"]\n"),
+        format!("{text}\n[policy]\nmaintenance.max_age_days = 90\nchecklist.require = [\"global\"]\n"),
     )
     .unwrap();
     let (code, report) = json_report(&root, &[]);
@@ -270,12 +280,12 @@ fn policy_rules_without_a_check_yet_are_reported_not_silently_ignored() {
         "{messages:?}"
     );
     assert!(
-        messages.iter().any(|m| m.contains("`publishers.deny`")),
+        messages.iter().any(|m| m.contains("`checklist.require`")),
         "{messages:?}"
     );
     assert_eq!(report["findings"][0]["location"]["path"], "aibom.toml");
     // from a --policy file the location is not a manifest line
-    std::fs::write(root.join("policy.toml"), "[publishers]\nreview = [\"Qwen\"]\n").unwrap();
+    std::fs::write(root.join("policy.toml"), "[maintenance]\nstale = \"deny\"\n").unwrap();
     let (_, report) = json_report(&root, &["--policy", "policy.toml"]);
     assert_eq!(codes(&report), ["BOM002"]);
     assert!(report["findings"][0]["location"].is_null());

@@ -208,6 +208,17 @@ impl Bom {
         self.components().find(|component| *component.id == id)
     }
 
+    /// A dataset with no local copy that only appears as some model's `trained_on`: the project does not use
+    /// it itself, only a model trained on it.
+    pub fn is_training_data_only(&self, component: &Component) -> bool {
+        component.kind == ComponentKind::Dataset
+            && component.path.is_none()
+            && self
+                .models
+                .iter()
+                .any(|m| m.trained_on.iter().any(|d| d.value == component.id.value))
+    }
+
     /// 1-based line of a span in the manifest.
     pub fn line_of(&self, span: Span) -> usize {
         self.source.line_col(span.start).line

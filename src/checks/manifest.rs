@@ -18,8 +18,6 @@ fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
             "maintenance.stale",
             policy.maintenance.stale.as_ref().map(|s| s.span),
         ),
-        ("publishers.review", first(&policy.publishers.review)),
-        ("publishers.deny", first(&policy.publishers.deny)),
         ("checklist.require", first(&policy.checklist.require)),
     ]
 }

@@ -4,6 +4,7 @@
 pub mod integrity;
 pub mod license;
 pub mod manifest;
+pub mod provenance;
 pub mod signature;
 
 use crate::bom::Bom;
@@ -20,6 +21,8 @@ pub struct CheckCtx<'a> {
     pub inventory: &'a Inventory,
     /// The license assessment.
     pub licensing: &'a Assessment,
+    /// The checklist answers, if any.
+    pub answers: Option<&'a crate::checklist::Answers>,
     /// Trusted keys and the project signature, read before the checks.
     pub signatures: &'a signature::Signatures,
     /// "Today", fixed by `--now` for reproducible audits.
@@ -63,4 +66,5 @@ pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
     integrity::check(ctx, out);
     license::check(ctx, out);
     signature::check(ctx, out);
+    provenance::check(ctx, out);
 }

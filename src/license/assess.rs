@@ -105,7 +105,7 @@ fn judge_own(component: &Component, bom: &Bom, kb: &KnowledgeBase, policy: &Cano
                 policy,
             };
             let mut judgement = rules::judge_expression(&normalized.expression, kb, &context);
-            if is_training_data_only(component, bom) {
+            if bom.is_training_data_only(component) {
                 // The project does not use this dataset itself, only a model trained on it: its terms reach the
                 // project through the model (LIC008, where the law is unsettled), not as a direct use.
                 judgement.reasons.retain(|reason| reason.kind != ReasonKind::Use);
@@ -150,16 +150,6 @@ fn judge_own(component: &Component, bom: &Bom, kb: &KnowledgeBase, policy: &Cano
             }
         }
     }
-}
-
-/// A dataset with no local copy that only appears as some model's `trained_on`.
-fn is_training_data_only(component: &Component, bom: &Bom) -> bool {
-    component.kind == crate::bom::ComponentKind::Dataset
-        && component.path.is_none()
-        && bom
-            .models
-            .iter()
-            .any(|m| m.trained_on.iter().any(|d| d.value == component.id.value))
 }
 
 /// Assesses every component of the manifest.

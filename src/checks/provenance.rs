@@ -1,0 +1,155 @@
+//! The provenance check: where components come from and whether that is known. Hub and git components must
+//! be pinned to a full commit; publishers may be denied or need a recorded human decision; datasets should say
+//! how they were collected, models what they were trained on; relations must fit the lineage.
+
+use super::CheckCtx;
+use crate::bom::{Component, Relation, SourceKind};
+use crate::checklist::AnswerStatus;
+use crate::findings::{Code, Findings};
+
+/// Is this a full git commit id (40 hex digits, or 64 for SHA-256 repositories)?
+pub fn is_full_commit(revision: &str) -> bool {
+    matches!(revision.len(), 40 | 64) && revision.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Checks every component's provenance.
+pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    for component in ctx.bom.components() {
+        check_pin(ctx, component, out);
+        check_publisher(ctx, component, out);
+    }
+    for dataset in &ctx.bom.datasets {
+        if dataset
+            .collection
+            .as_ref()
+            .is_none_or(|c| c.value.trim().is_empty())
+        {
+            let component = &dataset.component;
+            out.push(ctx.draft(
+                Code::Prv005,
+                Some(&component.id),
+                component.id.span,
+                format!("dataset `{}` does not say how its data was collected", component.id.value),
+                "add `collection = \"...\"`: the source, how it was gathered, and with what consent (from its datasheet or card)".into(),
+            ));
+        }
+    }
+    for model in &ctx.bom.models {
+        let component = &model.component;
+        if model.trained_on.is_empty() && model.base_model.is_empty() {
+            out.push(ctx.draft(
+                Code::Prv006,
+                Some(&component.id),
+                component.id.span,
+                format!("model `{}` declares neither its training data nor a base model", component.id.value),
+                "declare the datasets it was trained on (`trained_on`) or the model it derives from (`base_model`), as its card states".into(),
+            ));
+        }
+        if let Some(relation) = &model.relation {
+            let parents = model.base_model.len();
+            let fits = match relation.value {
+                Relation::Merge => parents >= 2,
+                _ => parents == 1,
+            };
+            if !fits {
+                out.push(ctx.draft(
+                    Code::Prv007,
+                    Some(&component.id),
+                    relation.span,
+                    format!("`relation = \"{}\"` does not fit {parents} base model{}", relation.value.as_str(), if parents == 1 { "" } else { "s" }),
+                    "a merge has two or more base models; a fine-tune, adapter, quantization or distillation has one".into(),
+                ));
+            }
+        }
+    }
+}
+
+fn check_pin(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
+    // Training data the project never downloads is documented, not deployed: it needs no pin.
+    if !matches!(component.source.value, SourceKind::Huggingface | SourceKind::Git)
+        || ctx.bom.is_training_data_only(component)
+    {
+        return;
+    }
+    let (span, message) = match &component.revision {
+        None => (
+            component.source.span,
+            format!("`{}` is not pinned: it has no `revision`", component.id.value),
+        ),
+        Some(revision) if is_full_commit(&revision.value) => return,
+        Some(revision) => (
+            revision.span,
+            format!(
+                "`{}` is pinned to \"{}\", a branch, tag or short id that can move",
+                component.id.value, revision.value
+            ),
+        ),
+    };
+    out.push(ctx.draft(
+        Code::Prv001,
+        Some(&component.id),
+        span,
+        message,
+        "pin `revision` to the full commit id you reviewed (40 hexadecimal characters)".into(),
+    ));
+}
+
+fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
+    let policy = &ctx.bom.policy.publishers;
+    let Some(publisher) = &component.publisher else {
+        // A Hub repository names its publisher in its id.
+        if component.source.value != SourceKind::Huggingface {
+            out.push(ctx.draft(
+                Code::Prv004,
+                Some(&component.id),
+                component.id.span,
+                format!(
+                    "{} `{}` does not say who publishes it",
+                    component.kind.as_str(),
+                    component.id.value
+                ),
+                "add `publisher = \"...\"` (the organisation or person that released it)".into(),
+            ));
+        }
+        return;
+    };
+    let same = |entry: &str| entry.eq_ignore_ascii_case(&publisher.value);
+    if policy.deny.iter().any(|entry| same(entry)) {
+        out.push(ctx.draft(
+            Code::Prv002,
+            Some(&component.id),
+            publisher.span,
+            format!(
+                "publisher \"{}\" is denied by the policy (publishers.deny)",
+                publisher.value
+            ),
+            "replace the component with one from another publisher".into(),
+        ));
+    } else if policy.review.iter().any(|entry| same(entry)) && !review_recorded(ctx, &publisher.value) {
+        out.push(ctx.draft(
+            Code::Prv003,
+            Some(&component.id),
+            publisher.span,
+            format!("publisher \"{}\" needs a recorded human decision (publishers.review)", publisher.value),
+            format!(
+                "answer checklist item `trust-model-deployment` as met, with a justification that names \"{}\", in aibom.answers.toml",
+                publisher.value
+            ),
+        ));
+    }
+}
+
+/// Has a person recorded a current "met" answer that names the publisher?
+fn review_recorded(ctx: &CheckCtx<'_>, publisher: &str) -> bool {
+    let Some(answers) = ctx.answers else { return false };
+    let digest = ctx.bom.sha256.to_string();
+    answers.answers.iter().any(|answer| {
+        answer.item == "trust-model-deployment"
+            && answer.status == AnswerStatus::Met
+            && answer.bom_sha256 == digest
+            && answer
+                .justification
+                .to_ascii_lowercase()
+                .contains(&publisher.to_ascii_lowercase())
+    })
+}
