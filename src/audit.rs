@@ -34,13 +34,24 @@ pub fn default_answers_path(manifest: &Path) -> PathBuf {
     manifest.with_file_name("aibom.answers.toml")
 }
 
+/// A PEM public key or certificate that is not ed25519 (used to trust model-signing publishers).
+fn is_other_trust_anchor(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| {
+        text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN CERTIFICATE-----")
+    })
+}
+
 /// Reads the policy's trusted keys (a key that cannot be read is unusable input) and `aibom.sig`, if any.
 fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures, LoadError> {
     let mut trusted = Vec::new();
     for key in &bom.policy.signatures.trusted_keys {
         let path = key.value.under(&bom.policy.base);
-        let public = crate::sign::keys::read_public(&path).map_err(|e| LoadError::Key(Box::new(e)))?;
-        trusted.push((key.value.to_string(), public));
+        match crate::sign::keys::read_public(&path) {
+            Ok(public) => trusted.push((key.value.to_string(), public)),
+            // ECDSA keys and certificates are trusted for model-signing bundles, by path.
+            Err(crate::sign::keys::KeyError::Malformed { .. }) if is_other_trust_anchor(&path) => {}
+            Err(error) => return Err(LoadError::Key(Box::new(error))),
+        }
     }
     let signature = manifest.with_file_name(crate::sign::SIGNATURE_FILE);
     let project = signature

@@ -421,6 +421,12 @@ pub struct SignatureRef {
     /// The public key that must have made it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<Spanned<RelPath>>,
+    /// For certificate-signed model-signing bundles: the trusted certificates (PEM), root included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificate_chain: Vec<Spanned<RelPath>>,
+    /// For model-signing bundles: files (relative to the component's path) that were deliberately not signed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_paths: Vec<Spanned<RelPath>>,
 }
 
 /// A `[[model.file]]` / `[[dataset.file]]`.

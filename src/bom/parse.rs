@@ -236,6 +236,16 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
     let kind_given = kind.is_some() || table.value("kind").is_some();
     let path = relative_path(table.required_string("path", "\"model.sig\""), collector);
     let public_key = relative_path(table.string("public_key"), collector);
+    let certificate_chain = table
+        .strings("certificate_chain")
+        .into_iter()
+        .filter_map(|p| relative_path(Some(p), collector))
+        .collect();
+    let ignore_paths = table
+        .strings("ignore_paths")
+        .into_iter()
+        .filter_map(|p| relative_path(Some(p), collector))
+        .collect();
     if !kind_given {
         collector.push(
             Problem::new(table.span(), "the signature is missing the required key `kind`")
@@ -247,6 +257,8 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
         kind: kind?,
         path: path?,
         public_key,
+        certificate_chain,
+        ignore_paths,
     })
 }
 

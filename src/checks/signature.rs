@@ -154,14 +154,7 @@ fn check_component(
     let span = signature.path.span;
     let id = Some(component.id.value.as_str());
     if signature.kind.value == SignatureKind::ModelSigning {
-        out.push(ctx.draft(
-            Code::Sig005,
-            id,
-            span,
-            format!("signature `{}` is an OpenSSF model-signing bundle, which this version of aitrust cannot verify yet", signature.path.value),
-            "verify it with the reference verifier (`model_signing verify key|certificate ...`) until aitrust does; it is not counted as signed".into(),
-        ));
-        return false;
+        return check_model_signing(ctx, component, signature, out);
     }
     let path = signature.path.value.under(&ctx.bom.root);
     let envelope = match std::fs::read(&path)
@@ -236,6 +229,134 @@ fn check_component(
                 format!("signature `{}`: {error}", signature.path.value),
                 "do not deploy: the signature is forged, damaged, or made by another key".into(),
             ));
+            false
+        }
+    }
+}
+
+/// Verifies an OpenSSF model-signing bundle; returns whether it is valid and made by a trusted key or chain.
+fn check_model_signing(
+    ctx: &CheckCtx<'_>,
+    component: &Component,
+    signature: &crate::bom::SignatureRef,
+    out: &mut Findings,
+) -> bool {
+    let id = Some(component.id.value.as_str());
+    let span = signature.path.span;
+    let root = &ctx.bom.root;
+    let read = |path: &crate::bom::RelPath| {
+        std::fs::read_to_string(path.under(root)).map_err(|e| format!("`{path}`: {e}"))
+    };
+    let bundle = match std::fs::read(signature.path.value.under(root)) {
+        Ok(bundle) => bundle,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                id,
+                span,
+                format!("signature `{}` cannot be read: {error}", signature.path.value),
+                "restore the publisher's model.sig".into(),
+            ));
+            return false;
+        }
+    };
+    let public_key = match signature.public_key.as_ref().map(|k| read(&k.value)).transpose() {
+        Ok(key) => key,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                id,
+                span,
+                format!("public key {error}"),
+                "point public_key at the publisher's PEM public key".into(),
+            ));
+            return false;
+        }
+    };
+    let chain: Result<Vec<String>, String> = signature
+        .certificate_chain
+        .iter()
+        .map(|c| read(&c.value))
+        .collect();
+    let chain = match chain {
+        Ok(chain) => chain,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Sig004,
+                id,
+                span,
+                format!("certificate chain {error}"),
+                "point certificate_chain at the publisher's PEM certificates".into(),
+            ));
+            return false;
+        }
+    };
+    let Some(model_path) = &component.path else {
+        out.push(ctx.draft(
+            Code::Sig005,
+            id,
+            span,
+            "the signed model has no local `path`, so it cannot be re-hashed".into(),
+            "keep the model in the project to verify its signature".into(),
+        ));
+        return false;
+    };
+    let ignore_paths: Vec<String> = signature
+        .ignore_paths
+        .iter()
+        .map(|p| p.value.to_string())
+        .collect();
+    let request = sign::model_signing::Request {
+        bundle: &bundle,
+        model: &model_path.value.under(root),
+        bundle_path: &signature.path.value.under(root),
+        public_key: public_key.as_deref(),
+        certificate_chain: &chain,
+        ignore_paths: &ignore_paths,
+    };
+    match sign::model_signing::verify(&request) {
+        sign::model_signing::Outcome::Verified { .. } => {
+            let trusted_paths: Vec<&str> = ctx
+                .bom
+                .policy
+                .signatures
+                .trusted_keys
+                .iter()
+                .map(|k| k.value.as_str())
+                .collect();
+            let named: Vec<&crate::bom::Spanned<crate::bom::RelPath>> = signature
+                .public_key
+                .iter()
+                .chain(signature.certificate_chain.iter())
+                .collect();
+            if named.iter().any(|k| trusted_paths.contains(&k.value.as_str())) {
+                return true;
+            }
+            out.push(ctx.draft(
+                Code::Sig006,
+                id,
+                span,
+                format!("signature `{}` verifies, but its key or certificate chain is not among the policy's trusted keys", signature.path.value),
+                "list the publisher's public key (or root certificate) in policy.signatures.trusted_keys if you trust the publisher".into(),
+            ));
+            false
+        }
+        sign::model_signing::Outcome::Invalid(reason) => {
+            out.push(ctx.draft(
+                Code::Sig001,
+                id,
+                span,
+                format!("signature `{}`: {reason}", signature.path.value),
+                "do not deploy: the signature is forged, damaged, or made by another key".into(),
+            ));
+            false
+        }
+        sign::model_signing::Outcome::Mismatch(reason) => {
+            out.push(ctx.draft(Code::Sig002, id, span, format!("signature `{}` does not match the model: {reason}", signature.path.value), "do not deploy: the model differs from what its publisher signed (list deliberately unsigned files in `signature.ignore_paths`)".into()));
+            false
+        }
+        sign::model_signing::Outcome::CannotVerify(reason) => {
+            out.push(ctx.draft(Code::Sig005, id, span, format!("signature `{}` was not verified: {reason}", signature.path.value), "verify it with the publisher's tooling (e.g. `model_signing verify`), and record the result; it does not count as signed".into()));
             false
         }
     }

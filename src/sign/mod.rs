@@ -4,6 +4,8 @@
 
 pub mod dsse;
 pub mod keys;
+pub mod model_signing;
+mod x509;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,483 @@
+//! OpenSSF model signing (sigstore/model-transparency): verification of `model.sig` bundles, offline.
+//!
+//! A bundle is a Sigstore bundle (v0.3) holding a DSSE envelope over an in-toto Statement whose predicate lists
+//! every file of the model with its digest. Verification follows the reference verifier:
+//! 1. the signature: ECDSA P-256 / P-384 over the DSSE PAE (and the v0.2 "compat" PAE), with a public key
+//!    (whose recorded hint must match) or a certificate chain verified up to a trusted root;
+//! 2. the statement: in-toto v1, predicate `https://model_signing/signature/v1.0` (or the v0.1 compat form),
+//!    exactly one subject whose digest is the SHA-256 of the resources' raw digests in listed order;
+//! 3. the model: re-hashed and compared as a whole — no missing file, no extra file (unless ignored by the
+//!    manifest or by the ignore list the bundle records), no changed digest.
+//!
+//! Sigstore keyless bundles need the public-good trust root and transparency log: they are reported as not
+//! verifiable here, never as valid.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use sha2::{Digest, Sha256, Sha384};
+use x509_cert::Certificate;
+use x509_cert::der::{Decode, Encode};
+
+use super::dsse::{IN_TOTO_PAYLOAD_TYPE, STATEMENT_TYPE, pae};
+use crate::sources::hash::{self, Progress};
+
+const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+const PREDICATE_V1: &str = "https://model_signing/signature/v1.0";
+const PREDICATE_V01: &str = "https://model_signing/Digests/v0.1";
+/// Files the reference signer never signs (relative to the model root).
+const GIT_PATHS: &[&str] = &[".git", ".gitattributes", ".github", ".gitignore"];
+
+/// What to verify a bundle against.
+pub struct Request<'a> {
+    /// The bundle's bytes.
+    pub bundle: &'a [u8],
+    /// The model: a directory or one file.
+    pub model: &'a Path,
+    /// The bundle file itself (never part of the model).
+    pub bundle_path: &'a Path,
+    /// The publisher's public key (PEM text), for key-signed bundles.
+    pub public_key: Option<&'a str>,
+    /// Trusted certificates (PEM texts), for certificate-signed bundles.
+    pub certificate_chain: &'a [String],
+    /// Paths the manifest says were not signed, relative to the model.
+    pub ignore_paths: &'a [String],
+}
+
+/// The outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signature, statement and files all check out.
+    Verified {
+        /// "key" or "certificate".
+        method: &'static str,
+        /// Files compared.
+        files: usize,
+    },
+    /// The signature or the statement is not valid.
+    Invalid(String),
+    /// The signature is valid but the model on disk is not what was signed.
+    Mismatch(String),
+    /// aitrust cannot verify this kind of bundle here (keyless, unsupported hashing, no key given).
+    CannotVerify(String),
+}
+
+fn invalid(message: impl Into<String>) -> Outcome {
+    Outcome::Invalid(message.into())
+}
+
+/// Verifies a bundle.
+pub fn verify(request: &Request<'_>) -> Outcome {
+    let bundle: Value = match serde_json::from_slice(request.bundle) {
+        Ok(bundle) => bundle,
+        Err(error) => return invalid(format!("not a Sigstore bundle: {error}")),
+    };
+    if bundle["mediaType"] != BUNDLE_MEDIA_TYPE {
+        return invalid(format!("unsupported bundle media type {}", bundle["mediaType"]));
+    }
+    let material = &bundle["verificationMaterial"];
+    let (payload, signature) = match envelope(&bundle["dsseEnvelope"]) {
+        Ok(parts) => parts,
+        Err(outcome) => return outcome,
+    };
+    let (method, key) = if material.get("publicKey").is_some() {
+        match key_from_pem(request, &material["publicKey"]) {
+            Ok(key) => ("key", key),
+            Err(outcome) => return outcome,
+        }
+    } else if material.get("x509CertificateChain").is_some() {
+        match key_from_chain(request, &material["x509CertificateChain"]) {
+            Ok(key) => ("certificate", key),
+            Err(outcome) => return outcome,
+        }
+    } else if material.get("certificate").is_some() {
+        return Outcome::CannotVerify(
+            "a Sigstore keyless bundle (Fulcio certificate and Rekor entry) needs the public-good trust root to verify"
+                .into(),
+        );
+    } else {
+        return invalid("the bundle has no verification material");
+    };
+    if !signature_verifies(&key, &payload, &signature) {
+        return invalid(format!("the signature does not verify with the {method}'s key"));
+    }
+    let expected = match manifest_of(&payload) {
+        Ok(expected) => expected,
+        Err(outcome) => return outcome,
+    };
+    compare_model(request, &expected, method)
+}
+
+/// The payload and signature bytes of the envelope.
+fn envelope(envelope: &Value) -> Result<(Vec<u8>, Vec<u8>), Outcome> {
+    if envelope["payloadType"] != IN_TOTO_PAYLOAD_TYPE {
+        return Err(invalid(format!(
+            "payload type {} is not {IN_TOTO_PAYLOAD_TYPE}",
+            envelope["payloadType"]
+        )));
+    }
+    let signatures = envelope["signatures"].as_array().map_or(0, Vec::len);
+    if signatures != 1 {
+        return Err(invalid(format!(
+            "the envelope has {signatures} signatures; exactly one is required"
+        )));
+    }
+    let decode = |value: &Value, what: &str| {
+        value
+            .as_str()
+            .and_then(|text| STANDARD.decode(text).ok())
+            .ok_or_else(|| invalid(format!("the envelope's {what} is not base64")))
+    };
+    Ok((
+        decode(&envelope["payload"], "payload")?,
+        decode(&envelope["signatures"][0]["sig"], "signature")?,
+    ))
+}
+
+/// A verifying key of a supported curve.
+enum EcKey {
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+}
+
+fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
+    use p256::pkcs8::DecodePublicKey;
+    if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+        return Ok(EcKey::P256(key));
+    }
+    if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+        return Ok(EcKey::P384(key));
+    }
+    Err(Outcome::CannotVerify(
+        "the signing key is not an ECDSA P-256 or P-384 key".into(),
+    ))
+}
+
+/// The PEM block of a key file (files written by tools like certtool carry a text preamble).
+fn pem_block(text: &str) -> Option<String> {
+    let start = text.find("-----BEGIN PUBLIC KEY-----")?;
+    let end = text[start..].find("-----END PUBLIC KEY-----")? + start + "-----END PUBLIC KEY-----".len();
+    Some(format!("{}\n", &text[start..end]))
+}
+
+fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<EcKey, Outcome> {
+    let Some(text) = request.public_key else {
+        return Err(Outcome::CannotVerify(
+            "the bundle is key-signed, and the manifest names no `public_key`".into(),
+        ));
+    };
+    let Some(pem) = pem_block(text) else {
+        return Err(invalid("the public key file holds no PEM public key"));
+    };
+    // The reference signer records SHA-256 of the key's PEM text as a hint; a different hint is another key.
+    if let Some(hint) = material["hint"].as_str() {
+        let ours = hash::sha256_bytes(pem.as_bytes()).to_string();
+        if !hint.eq_ignore_ascii_case(&ours) {
+            return Err(invalid(format!(
+                "the bundle was signed by another key (hint {hint}, the given key is {ours})"
+            )));
+        }
+    }
+    let der = x509_cert::der::pem::decode_vec(pem.as_bytes())
+        .map_err(|error| invalid(format!("the public key is not valid PEM: {error}")))?
+        .1;
+    ec_key_from_spki_der(&der)
+}
+
+fn certificates_from_pem(texts: &[String]) -> Result<Vec<Certificate>, Outcome> {
+    let mut all = Vec::new();
+    for text in texts {
+        let certificates = Certificate::load_pem_chain(text.as_bytes()).map_err(|error| {
+            invalid(format!(
+                "a certificate_chain file is not PEM certificates: {error}"
+            ))
+        })?;
+        all.extend(certificates);
+    }
+    Ok(all)
+}
+
+fn key_from_chain(request: &Request<'_>, material: &Value) -> Result<EcKey, Outcome> {
+    if request.certificate_chain.is_empty() {
+        return Err(Outcome::CannotVerify(
+            "the bundle is certificate-signed, and the manifest names no `certificate_chain` to trust".into(),
+        ));
+    }
+    let mut bundled = Vec::new();
+    for entry in material["certificates"].as_array().into_iter().flatten() {
+        let der = entry["rawBytes"]
+            .as_str()
+            .and_then(|text| STANDARD.decode(text).ok())
+            .ok_or_else(|| invalid("a bundled certificate is not base64"))?;
+        bundled.push(
+            Certificate::from_der(&der)
+                .map_err(|e| invalid(format!("a bundled certificate is malformed: {e}")))?,
+        );
+    }
+    let Some(leaf) = bundled.first().cloned() else {
+        return Err(invalid("the bundle's certificate chain is empty"));
+    };
+    let trusted = certificates_from_pem(request.certificate_chain)?;
+    super::x509::verify_chain(&leaf, &bundled[1..], &trusted).map_err(Outcome::Invalid)?;
+    super::x509::check_signing_usage(&leaf).map_err(Outcome::Invalid)?;
+    let spki = leaf
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|e| invalid(e.to_string()))?;
+    ec_key_from_spki_der(&spki)
+}
+
+/// The pre-authentication encoding the v0.2 signer used by mistake: `DSSEV1 <len> <type> <len> b'<repr>'`.
+fn compat_pae(payload: &[u8]) -> Vec<u8> {
+    let repr = python_bytes_repr(payload);
+    format!(
+        "DSSEV1 {} {} {} {}",
+        IN_TOTO_PAYLOAD_TYPE.len(),
+        IN_TOTO_PAYLOAD_TYPE,
+        payload.len(),
+        repr
+    )
+    .into_bytes()
+}
+
+/// Python's `repr(bytes)`.
+fn python_bytes_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = format!("b{quote}");
+    for &byte in bytes {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(byte as char),
+            _ => out.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// ECDSA over the PAE with the curve's hash; the v0.2 forms (compat PAE, SHA-256) are accepted as the reference
+/// verifier accepts them.
+fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8]) -> bool {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    let messages = [pae(IN_TOTO_PAYLOAD_TYPE, payload), compat_pae(payload)];
+    messages.iter().any(|message| {
+        let sha256 = Sha256::digest(message);
+        match key {
+            EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
+                .is_ok_and(|sig| key.verify_prehash(&sha256, &sig).is_ok()),
+            EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature).is_ok_and(|sig| {
+                key.verify_prehash(&Sha384::digest(message), &sig).is_ok()
+                    || key.verify_prehash(&sha256, &sig).is_ok()
+            }),
+        }
+    })
+}
+
+/// What the statement says was signed.
+struct Signed {
+    /// name -> hex digest ("." for a single-file model).
+    files: BTreeMap<String, String>,
+    /// Ignore paths recorded in the bundle.
+    ignore_paths: Vec<String>,
+}
+
+fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
+    let statement: Value =
+        serde_json::from_slice(payload).map_err(|e| invalid(format!("the payload is not JSON: {e}")))?;
+    if statement["_type"] != STATEMENT_TYPE {
+        return Err(invalid(format!("the statement type is {}", statement["_type"])));
+    }
+    let predicate_type = statement["predicateType"].as_str().unwrap_or_default();
+    if predicate_type == PREDICATE_V01 {
+        let mut files = BTreeMap::new();
+        for subject in statement["subject"].as_array().into_iter().flatten() {
+            let (Some(name), Some(digest)) = (subject["name"].as_str(), subject["digest"]["sha256"].as_str())
+            else {
+                return Err(invalid("a subject has no name or sha256"));
+            };
+            files.insert(name.to_string(), digest.to_ascii_lowercase());
+        }
+        return Ok(Signed {
+            files,
+            ignore_paths: Vec::new(),
+        });
+    }
+    if predicate_type != PREDICATE_V1 {
+        return Err(invalid(format!("unknown predicate type {predicate_type:?}")));
+    }
+    let subjects = statement["subject"].as_array().map_or(0, Vec::len);
+    if subjects != 1 {
+        return Err(invalid(format!(
+            "the statement has {subjects} subjects; exactly one is required"
+        )));
+    }
+    let predicate = &statement["predicate"];
+    let serialization = &predicate["serialization"];
+    if serialization["method"] != "files" || serialization["hash_type"] != "sha256" {
+        return Err(Outcome::CannotVerify(format!(
+            "the model was hashed with method {} and {}; aitrust verifies file-by-file SHA-256 signatures",
+            serialization["method"], serialization["hash_type"]
+        )));
+    }
+    let mut root = Sha256::new();
+    let mut files = BTreeMap::new();
+    for resource in predicate["resources"].as_array().into_iter().flatten() {
+        let (Some(name), Some(digest)) = (resource["name"].as_str(), resource["digest"].as_str()) else {
+            return Err(invalid("a resource has no name or digest"));
+        };
+        let raw = digest
+            .parse::<crate::digest::Sha256Digest>()
+            .ok()
+            .ok_or_else(|| invalid(format!("resource {name} has a malformed digest")))?;
+        root.update(raw.0);
+        files.insert(name.to_string(), digest.to_ascii_lowercase());
+    }
+    let root = crate::digest::Sha256Digest(root.finalize().into()).to_string();
+    let declared = statement["subject"][0]["digest"]["sha256"]
+        .as_str()
+        .unwrap_or_default();
+    if !declared.eq_ignore_ascii_case(&root) {
+        return Err(invalid(format!(
+            "the subject digest {declared} is not the digest of the resources ({root})"
+        )));
+    }
+    let ignore_paths = serialization["ignore_paths"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str().map(str::to_string))
+        .collect();
+    Ok(Signed { files, ignore_paths })
+}
+
+/// Is `relative` (a `/` path inside the model) ignored by any of `ignores`?
+fn is_ignored(relative: &str, ignores: &[String]) -> bool {
+    ignores.iter().any(|ignore| {
+        let ignore = ignore.trim_matches('/');
+        !ignore.is_empty() && (relative == ignore || relative.starts_with(&format!("{ignore}/")))
+    })
+}
+
+/// Re-hashes the model and compares it with what was signed.
+fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -> Outcome {
+    let metadata = match std::fs::symlink_metadata(request.model) {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            return Outcome::Mismatch(format!(
+                "the model {} cannot be read: {error}",
+                request.model.display()
+            ));
+        }
+    };
+    if metadata.is_file() {
+        let digest = match hash::hash_file(request.model, &Progress::hidden()) {
+            Ok(digest) => digest.sha256.to_string(),
+            Err(error) => return Outcome::Mismatch(format!("{}: {error}", request.model.display())),
+        };
+        let base = request
+            .model
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let signed_digest = signed.files.get(".").or_else(|| signed.files.get(&base));
+        return match (signed.files.len(), signed_digest) {
+            (1, Some(expected)) if *expected == digest => Outcome::Verified { method, files: 1 },
+            (1, Some(_)) => Outcome::Mismatch(format!("{base} changed since it was signed")),
+            _ => Outcome::Mismatch(format!(
+                "the bundle signs {} files, the model is the single file {base}",
+                signed.files.len()
+            )),
+        };
+    }
+    let mut ignores: Vec<String> = GIT_PATHS.iter().map(|p| p.to_string()).collect();
+    ignores.extend(signed.ignore_paths.iter().cloned());
+    ignores.extend(request.ignore_paths.iter().cloned());
+    if let Ok(relative) = request.bundle_path.strip_prefix(request.model) {
+        ignores.push(crate::diag::display_path(relative));
+    }
+    let mut present: Vec<(String, PathBuf)> = Vec::new();
+    let walker = walkdir::WalkDir::new(request.model)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker.into_iter().filter_map(Result::ok) {
+        if entry.depth() == 0 || entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(request.model) else {
+            continue;
+        };
+        let relative = crate::diag::display_path(relative);
+        if is_ignored(&relative, &ignores) {
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            return Outcome::Mismatch(format!(
+                "{relative} is a symbolic link; the signature was made without allowing them"
+            ));
+        }
+        present.push((relative, entry.into_path()));
+    }
+    let paths: Vec<PathBuf> = present.iter().map(|(_, path)| path.clone()).collect();
+    let digests = hash::hash_files(&paths, &Progress::hidden());
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for ((relative, _), digest) in present.iter().zip(digests) {
+        seen.push(relative.as_str());
+        match (signed.files.get(relative), digest) {
+            (None, _) => problems.push(format!("extra file {relative}")),
+            (Some(_), Err(error)) => problems.push(format!("{relative} cannot be read: {error}")),
+            (Some(expected), Ok(actual)) if *expected != actual.sha256.to_string() => {
+                problems.push(format!("{relative} changed since it was signed"))
+            }
+            _ => {}
+        }
+    }
+    for name in signed.files.keys().filter(|name| !seen.contains(&name.as_str())) {
+        problems.push(format!("missing file {name}"));
+    }
+    if problems.is_empty() {
+        Outcome::Verified {
+            method,
+            files: present.len(),
+        }
+    } else {
+        Outcome::Mismatch(problems.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_repr_of_bytes() {
+        assert_eq!(python_bytes_repr(b"{\"a\": 1}\n"), "b'{\"a\": 1}\\n'");
+        assert_eq!(python_bytes_repr(b"it's"), "b\"it's\"");
+        assert_eq!(python_bytes_repr(b"\x00\xff\\"), "b'\\x00\\xff\\\\'");
+        assert_eq!(python_bytes_repr(b"'\""), "b'\\'\"'");
+    }
+
+    #[test]
+    fn ignore_paths_match_whole_components() {
+        let ignores = vec!["ignore-me".to_string(), ".git".to_string()];
+        assert!(is_ignored("ignore-me", &ignores));
+        assert!(is_ignored(".git/HEAD", &ignores));
+        assert!(!is_ignored("ignore-me-not", &ignores));
+        assert!(!is_ignored("sub/ignore-me", &ignores));
+    }
+}

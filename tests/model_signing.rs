@@ -1,0 +1,207 @@
+//! OpenSSF model-signing bundles from `../shared/testdata/model-signing` (real bundles of every release of the
+//! reference signer), verified through `aitrust check`, as they are and after tampering.
+//!
+//! Expected outcomes are the reference verifier's (`model_signing` 1.1.1, run on this machine):
+//! `verify key` accepts every elliptic-key bundle but v1.0.1, which fails with "Extra files found in model:
+//! ignore-me" unless told to ignore it; `verify certificate` with ca-cert.pem + int-ca-cert.pem does the same for
+//! the certificate bundles; sigstore bundles need the public-good trust root.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{codes, json_report};
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/model-signing")
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    Key,
+    Certificate,
+    Sigstore,
+}
+
+/// A project with the bundle directory `name` as its model, and the manifest lines for its signature.
+fn project(name: &str, method: Method, ignore: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    common::copy_tree(&testdata().join(name), &root.join("model"));
+    common::copy_tree(&testdata().join("keys/certificate"), &root.join("keys"));
+    // read-only copies from the shared folder must be writable for the tampering tests
+    for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
+        let mut permissions = entry.metadata().unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(entry.path(), permissions).unwrap();
+    }
+    let single_file = !root.join("model/signme-2").exists();
+    let path = if single_file { "model/signme-1" } else { "model" };
+    let trust = match method {
+        Method::Key | Method::Sigstore => "public_key = \"keys/signing-key-pub.pem\"",
+        Method::Certificate => "certificate_chain = [\"keys/ca-cert.pem\", \"keys/int-ca-cert.pem\"]",
+    };
+    let trusted = match method {
+        Method::Certificate => "keys/ca-cert.pem",
+        _ => "keys/signing-key-pub.pem",
+    };
+    let ignore = ignore
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let manifest = format!(
+        "schema = 1\n[project]\nname = \"p\"\n[[model]]\nid = \"m\"\nsource = \"local\"\npath = \"{path}\"\nlicense = \"apache-2.0\"\npublisher = \"acme\"\n\
+signature = {{ kind = \"model-signing\", path = \"model/model.sig\", {trust}, ignore_paths = [{ignore}] }}\n\
+[policy]\nsignatures.require = \"models\"\nsignatures.trusted_keys = [\"{trusted}\"]\nlevels = {{ \"INT006\" = \"allow\", \"INT004\" = \"allow\", \"PRV006\" = \"allow\" }}\n"
+    );
+    std::fs::write(root.join("aibom.toml"), manifest).unwrap();
+    (dir, root)
+}
+
+fn signature_codes(root: &Path) -> Vec<String> {
+    let (_, report) = json_report(root, &[]);
+    codes(&report)
+        .into_iter()
+        .filter(|c| c.starts_with("SIG"))
+        .collect()
+}
+
+const RELEASES: &[&str] = &["v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"];
+
+#[test]
+fn every_key_and_certificate_bundle_agrees_with_the_reference_verifier() {
+    for release in RELEASES.iter().chain(&["v0.2.0"]) {
+        for (suffix, method) in [
+            ("elliptic-key", Method::Key),
+            ("certificate", Method::Certificate),
+        ] {
+            let name = format!("{release}-{suffix}");
+            if !testdata().join(&name).exists() {
+                continue;
+            }
+            let (_dir, root) = project(&name, method, &[]);
+            let found = signature_codes(&root);
+            if *release == "v1.0.1" {
+                // the reference: "Extra files found in model: ignore-me"
+                assert_eq!(found, ["SIG002", "SIG003"], "{name}");
+                let (_dir, root) = project(&name, method, &["ignore-me"]);
+                assert_eq!(
+                    signature_codes(&root),
+                    Vec::<String>::new(),
+                    "{name} with ignore-me ignored"
+                );
+            } else {
+                assert_eq!(found, Vec::<String>::new(), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tampered_models_and_signatures_are_rejected() {
+    for release in RELEASES {
+        for (suffix, method) in [
+            ("elliptic-key", Method::Key),
+            ("certificate", Method::Certificate),
+        ] {
+            let name = format!("{release}-{suffix}");
+            let ignore: &[&str] = if *release == "v1.0.1" { &["ignore-me"] } else { &[] };
+            // a changed model file
+            let (_dir, root) = project(&name, method, ignore);
+            std::fs::write(root.join("model/signme-1"), "tampered").unwrap();
+            assert_eq!(
+                signature_codes(&root),
+                ["SIG002", "SIG003"],
+                "{name}: changed file"
+            );
+            // an extra file the signer never saw
+            let (_dir, root) = project(&name, method, ignore);
+            if root.join("model/signme-2").exists() {
+                std::fs::write(root.join("model/extra.pt"), "pickle").unwrap();
+                assert_eq!(signature_codes(&root), ["SIG002", "SIG003"], "{name}: extra file");
+                // a missing file
+                let (_dir, root) = project(&name, method, ignore);
+                std::fs::remove_file(root.join("model/signme-2")).unwrap();
+                assert_eq!(
+                    signature_codes(&root),
+                    ["SIG002", "SIG003"],
+                    "{name}: missing file"
+                );
+            }
+            // a flipped bit in the signature
+            let (_dir, root) = project(&name, method, ignore);
+            let path = root.join("model/model.sig");
+            let mut bundle: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            use base64::Engine as _;
+            let engine = base64::engine::general_purpose::STANDARD;
+            let mut sig = engine
+                .decode(bundle["dsseEnvelope"]["signatures"][0]["sig"].as_str().unwrap())
+                .unwrap();
+            let last = sig.len() - 3;
+            sig[last] ^= 0x01;
+            bundle["dsseEnvelope"]["signatures"][0]["sig"] = engine.encode(sig).into();
+            std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+            assert_eq!(
+                signature_codes(&root),
+                ["SIG001", "SIG003"],
+                "{name}: forged signature"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bundle_signed_by_another_key_is_rejected() {
+    let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &[]);
+    // another P-384 key in place of the publisher's
+    use p384::pkcs8::EncodePublicKey;
+    let other = p384::SecretKey::from_slice(&[7u8; 48]).unwrap().public_key();
+    let pem = other.to_public_key_pem(p384::pkcs8::LineEnding::LF).unwrap();
+    std::fs::write(root.join("keys/signing-key-pub.pem"), pem).unwrap();
+    let (_, report) = json_report(&root, &[]);
+    let message = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SIG001")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("signed by another key"), "{message}");
+    // a certificate bundle checked against a chain that does not issue it
+    let (_dir, root) = project("v1.1.0-certificate", Method::Certificate, &[]);
+    std::fs::copy(
+        root.join("keys/signing-key-cert.pem"),
+        root.join("keys/ca-cert.pem"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("keys/int-ca-cert.pem"),
+        std::fs::read(root.join("keys/signing-key-cert.pem")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(signature_codes(&root), ["SIG001", "SIG003"]);
+}
+
+#[test]
+fn keyless_bundles_are_reported_never_passed() {
+    for release in ["v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"] {
+        let (_dir, root) = project(&format!("{release}-sigstore"), Method::Sigstore, &["ignore-me"]);
+        assert_eq!(signature_codes(&root), ["SIG003", "SIG005"], "{release}");
+    }
+}
+
+#[test]
+fn a_verified_bundle_from_an_untrusted_publisher_does_not_count() {
+    let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &[]);
+    let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap().replace(
+        "signatures.trusted_keys = [\"keys/signing-key-pub.pem\"]",
+        "signatures.trusted_keys = []",
+    );
+    std::fs::write(root.join("aibom.toml"), manifest).unwrap();
+    assert_eq!(signature_codes(&root), ["SIG003", "SIG006"]);
+}
