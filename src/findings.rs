@@ -203,6 +203,15 @@ with what the dataset's datasheet or card says." }
         "a model's relation does not fit its base models",
         "A merge has two or more base models; a fine-tune, adapter, quantization or distillation has exactly one. Fix \
 `relation` or `base_model`." }
+    Prv008 = "PRV008" { "provenance", Error, ["trust-model-deployment"],
+        "a git component's local clone is not at the pinned revision",
+        "The clone at the component's `path` is not a git repository, or its HEAD is another commit than `revision`. \
+What is on disk is not what was reviewed. Check out the pinned commit (`git checkout <revision>`), or review the new \
+commit and pin it." }
+    Prv009 = "PRV009" { "provenance", Error, ["trust-model-deployment"],
+        "a git component's working tree has local changes",
+        "Files in the clone differ from the pinned commit (modified, deleted or untracked), so the artifacts are not the \
+ones the commit holds. Discard the changes (`git status`, `git checkout -- .`), or commit, review and pin them." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

@@ -84,3 +84,62 @@ fn documentation_of_lineage_and_collection() {
     found.retain(|c| c.starts_with("PRV"));
     assert_eq!(found, ["PRV004", "PRV006", "PRV007", "PRV005"]);
 }
+
+/// A git repository made in a temp dir with git2, one commit holding `files`.
+fn git_clone(dir: &std::path::Path, files: &[(&str, &str)]) -> String {
+    let repository = git2::Repository::init(dir).unwrap();
+    let mut index = repository.index().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+        index.add_path(std::path::Path::new(name)).unwrap();
+    }
+    index.write().unwrap();
+    let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature =
+        git2::Signature::new("Test", "test@example.com", &git2::Time::new(1_760_000_000, 0)).unwrap();
+    repository
+        .commit(Some("HEAD"), &signature, &signature, "weights", &tree, &[])
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn git_clones_must_be_at_the_pinned_commit_and_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("models/tiny");
+    std::fs::create_dir_all(&clone).unwrap();
+    let commit = git_clone(&clone, &[("config.json", "{}"), ("model.safetensors", "weights")]);
+    let manifest = |revision: &str| {
+        format!(
+            "{HEAD}[[model]]\nid = \"m\"\nsource = \"git\"\nurl = \"https://git.example.com/tiny.git\"\nrevision = \"{revision}\"\npath = \"models/tiny\"\n\
+license = \"mit\"\npublisher = \"acme\"\ntrained_on = []\nbase_model = []\n\
+  [[model.file]]\n  path = \"config.json\"\n  sha256 = \"{}\"\n\
+  [[model.file]]\n  path = \"model.safetensors\"\n  sha256 = \"{}\"\n[policy]\nlevels = {{ \"PRV006\" = \"allow\" }}\n",
+            aitrust::sources::hash::sha256_bytes(b"{}"),
+            aitrust::sources::hash::sha256_bytes(b"weights"),
+        )
+    };
+    std::fs::write(dir.path().join("aibom.toml"), manifest(&commit)).unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, codes(&report)), (0, vec![]), "{report:#}");
+    // HEAD moved to another commit
+    std::fs::write(dir.path().join("aibom.toml"), manifest(&"a".repeat(40))).unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, codes(&report)), (1, vec!["PRV008".to_string()]));
+    // a modified tracked file (the digest in the manifest updated to match, so only git sees it)
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        manifest(&commit).replace(
+            &aitrust::sources::hash::sha256_bytes(b"weights").to_string(),
+            &aitrust::sources::hash::sha256_bytes(b"changed").to_string(),
+        ),
+    )
+    .unwrap();
+    std::fs::write(clone.join("model.safetensors"), "changed").unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, codes(&report)), (1, vec!["PRV009".to_string()]));
+    // not a repository at all
+    std::fs::remove_dir_all(clone.join(".git")).unwrap();
+    let (_, report) = json_report(dir.path(), &[]);
+    assert!(codes(&report).contains(&"PRV008".to_string()));
+}

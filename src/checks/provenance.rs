@@ -18,6 +18,9 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
         check_pin(ctx, component, out);
         check_publisher(ctx, component, out);
     }
+    for component in ctx.bom.components().filter(|c| c.source.value == SourceKind::Git) {
+        check_git_clone(ctx, component, out);
+    }
     for dataset in &ctx.bom.datasets {
         if dataset
             .collection
@@ -61,6 +64,84 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
                 ));
             }
         }
+    }
+}
+
+/// A git component kept as a local clone: HEAD must be the pinned commit and the working tree clean.
+fn check_git_clone(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
+    let (Some(path), Some(revision)) = (&component.path, &component.revision) else {
+        return;
+    };
+    let id = Some(component.id.value.as_str());
+    let repository = match git2::Repository::open(path.value.under(&ctx.bom.root)) {
+        Ok(repository) => repository,
+        Err(error) => {
+            out.push(ctx.draft(
+                Code::Prv008,
+                id,
+                path.span,
+                format!("`{}` is not a git repository ({})", path.value, error.message()),
+                "clone the repository at the pinned revision into this path".into(),
+            ));
+            return;
+        }
+    };
+    let head = repository
+        .head()
+        .ok()
+        .and_then(|head| head.peel_to_commit().ok())
+        .map(|commit| commit.id().to_string());
+    match head {
+        Some(head) if head.eq_ignore_ascii_case(&revision.value) => {}
+        other => {
+            out.push(ctx.draft(
+                Code::Prv008,
+                id,
+                revision.span,
+                format!(
+                    "the clone at `{}` is at {}, the manifest pins {}",
+                    path.value,
+                    other.as_deref().unwrap_or("no commit"),
+                    revision.value
+                ),
+                format!(
+                    "`git -C {} checkout {}`, or review the clone's commit and pin it",
+                    path.value, revision.value
+                ),
+            ));
+            return;
+        }
+    }
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    let Ok(statuses) = repository.statuses(Some(&mut options)) else {
+        return;
+    };
+    let changed: Vec<String> = statuses
+        .iter()
+        .filter(|entry| entry.status() != git2::Status::CURRENT)
+        .filter_map(|entry| entry.path().ok().map(str::to_string))
+        .collect();
+    if !changed.is_empty() {
+        let shown: Vec<&str> = changed.iter().take(10).map(String::as_str).collect();
+        out.push(ctx.draft(
+            Code::Prv009,
+            id,
+            path.span,
+            format!(
+                "the clone at `{}` has {} changed file{} since {}: {}{}",
+                path.value,
+                changed.len(),
+                if changed.len() == 1 { "" } else { "s" },
+                &revision.value[..revision.value.len().min(12)],
+                shown.join(", "),
+                if changed.len() > shown.len() { ", ..." } else { "" }
+            ),
+            "discard the local changes, or commit, review and pin them".into(),
+        ));
     }
 }
 
