@@ -66,13 +66,33 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     if let Some(policy) = &options.policy {
         bom.policy = bom::policy::load_file(policy)?;
     }
-    let global = Checklist::global();
+    // The Global Checklist always; the policy's required checklists too. Answers may answer any shipped one.
+    let global_required = bom.policy.checklist.require.iter().any(|r| r.value == "global");
+    let mut walked = vec![(Checklist::global(), global_required)];
+    for reference in &bom.policy.checklist.require {
+        let checklist = Checklist::load(&reference.value, &bom.policy.base)?;
+        if !walked.iter().any(|(c, _)| c.id == checklist.id) {
+            walked.push((checklist, true));
+        }
+    }
+    let mut known: Vec<Checklist> = checklist::BUILTIN
+        .iter()
+        .filter_map(|(id, _, _)| Checklist::builtin(id))
+        .collect();
+    known.extend(
+        walked
+            .iter()
+            .map(|(c, _)| c)
+            .filter(|c| checklist::BUILTIN.iter().all(|(id, _, _)| *id != c.id))
+            .cloned(),
+    );
+    let known_refs: Vec<&Checklist> = known.iter().collect();
     let answers = match &options.answers {
-        Some(path) => Some(checklist::answers::load(path, &[&global])?),
+        Some(path) => Some(checklist::answers::load(path, &known_refs)?),
         None => {
             let path = default_answers_path(&options.manifest);
             if path.exists() {
-                Some(checklist::answers::load(&path, &[&global])?)
+                Some(checklist::answers::load(&path, &known_refs)?)
             } else {
                 None
             }
@@ -91,14 +111,21 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     };
     let mut findings = Findings::new(&bom.policy);
     checks::run_all(&ctx, &mut findings);
+    let manifest_sha256 = bom.sha256.to_string();
+    let evidence = findings.snapshot();
+    let mut reports = Vec::new();
+    for (walked_checklist, required) in &walked {
+        let report = checklist::walk(
+            walked_checklist,
+            &evidence,
+            answers.as_ref(),
+            CHECKS_RUN,
+            &manifest_sha256,
+        );
+        checklist::item_findings(&report, *required, &mut findings);
+        reports.push(report);
+    }
     let findings = findings.into_vec();
-    let checklist = checklist::walk(
-        &global,
-        &findings,
-        answers.as_ref(),
-        CHECKS_RUN,
-        &bom.sha256.to_string(),
-    );
     let generated_at = options
         .now
         .to_offset(time::UtcOffset::UTC)
@@ -109,7 +136,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         &inventory,
         &licensing,
         findings,
-        checklist,
+        reports,
         generated_at,
     ))
 }

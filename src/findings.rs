@@ -212,6 +212,19 @@ commit and pin it." }
         "a git component's working tree has local changes",
         "Files in the clone differ from the pinned commit (modified, deleted or untracked), so the artifacts are not the \
 ones the commit holds. Discard the changes (`git status`, `git checkout -- .`), or commit, review and pin them." }
+    Chk001 = "CHK001" { "checklist", Warning, [],
+        "a checklist item is open",
+        "A trust checklist item is neither passed nor answered: automation could not decide it, or it needs a person's \
+answer. Answer it with `aitrust checklist` (or edit aibom.answers.toml). Open items are warnings, or errors for the \
+checklists `policy.checklist.require` names." }
+    Chk002 = "CHK002" { "checklist", Error, [],
+        "a checklist item was answered \"unmet\"",
+        "A person recorded that the project does not meet this item. The deployment should not go ahead until it is \
+met (or the answer is revised with a justification)." }
+    Chk003 = "CHK003" { "checklist", Warning, [],
+        "a checklist answer predates a change to the manifest",
+        "The answer was given for another version of aibom.toml (its `bom_sha256` differs), so it may no longer hold. \
+Confirm it again with `aitrust checklist`; until then the item is open." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \
@@ -364,6 +377,11 @@ impl Findings {
             location: draft.location,
             checklist: doc.checklist.iter().map(|item| item.to_string()).collect(),
         });
+    }
+
+    /// The findings so far (the checklist walks them before adding its own).
+    pub fn snapshot(&self) -> Vec<Finding> {
+        self.findings.clone()
     }
 
     /// The findings, in the order the checks pushed them (the audit sorts them for reports).

@@ -188,7 +188,10 @@ pub(crate) fn read_policy(
         .map(read_maintenance)
         .unwrap_or_default();
     let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
-    let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
+    let checklist = table
+        .table("checklist")
+        .map(|t| read_checklist(t, collector))
+        .unwrap_or_default();
     let levels = table
         .table("levels")
         .map(|t| read_levels(t, collector))
@@ -298,10 +301,27 @@ fn read_publishers(mut table: TableReader<'_, '_>) -> PublisherPolicy {
     policy
 }
 
-fn read_checklist(mut table: TableReader<'_, '_>) -> ChecklistPolicy {
-    let policy = ChecklistPolicy {
-        require: table.strings("require"),
-    };
+fn read_checklist(mut table: TableReader<'_, '_>, collector: &Collector) -> ChecklistPolicy {
+    let require = table.strings("require");
+    for reference in &require {
+        let shipped = crate::checklist::BUILTIN
+            .iter()
+            .any(|(id, _, _)| *id == reference.value);
+        let file =
+            reference.value.ends_with(".toml") && super::paths::RelPath::parse(&reference.value).is_ok();
+        if !shipped && !file {
+            let ids: Vec<&str> = crate::checklist::BUILTIN.iter().map(|(id, _, _)| *id).collect();
+            collector.push(
+                Problem::new(reference.span, format!("unknown checklist `{}`", reference.value)).with_help(
+                    format!(
+                        "use a shipped checklist ({}) or a relative path to a .toml file",
+                        ids.join(", ")
+                    ),
+                ),
+            );
+        }
+    }
+    let policy = ChecklistPolicy { require };
     table.finish();
     policy
 }

@@ -14,11 +14,26 @@ use serde::Serialize;
 
 use crate::bom::reader::TableReader;
 use crate::diag::{FileProblems, Problem, SourceFile};
-use crate::findings::{Finding, Severity};
+use crate::findings::{Code, Finding, Severity};
 pub use answers::{Answer, AnswerStatus, Answers};
 
 /// The checklist shipped with aitrust.
 pub const GLOBAL_TOML: &str = include_str!("../../checklists/global.toml");
+
+/// Every checklist shipped with aitrust: (id, file name, text).
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("global", "checklists/global.toml", GLOBAL_TOML),
+    (
+        "genai",
+        "checklists/genai.toml",
+        include_str!("../../checklists/genai.toml"),
+    ),
+    (
+        "eu-ai-act",
+        "checklists/eu-ai-act.toml",
+        include_str!("../../checklists/eu-ai-act.toml"),
+    ),
+];
 
 /// A checklist.
 #[derive(Clone, Debug)]
@@ -27,7 +42,11 @@ pub struct Checklist {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its items, in order.
+    /// The checklist it extends: its items come first.
+    pub extends: Option<String>,
+    /// Where the checklist comes from.
+    pub source: Option<String>,
+    /// Its items, in order (inherited ones first).
     pub items: Vec<Item>,
 }
 
@@ -50,13 +69,62 @@ pub struct Item {
     pub evidence_required: bool,
     /// Where its id was written.
     pub span: crate::diag::Span,
+    /// The document the question comes from.
+    pub source: Option<String>,
 }
 
 impl Checklist {
     /// The built-in Global Checklist.
     pub fn global() -> Self {
-        Self::parse(Path::new("checklists/global.toml"), GLOBAL_TOML)
-            .expect("the embedded global checklist is valid (a unit test checks it)")
+        Self::builtin("global").expect("the embedded global checklist is valid (a unit test checks it)")
+    }
+
+    /// A shipped checklist by id, with what it extends resolved.
+    pub fn builtin(id: &str) -> Option<Self> {
+        let (_, path, text) = BUILTIN.iter().find(|(builtin, _, _)| *builtin == id)?;
+        Self::parse(Path::new(path), text)
+            .ok()
+            .and_then(|checklist| checklist.resolve().ok())
+    }
+
+    /// A checklist by id (shipped) or by file path (relative to `base`), with what it extends resolved.
+    pub fn load(reference: &str, base: &Path) -> Result<Self, crate::bom::LoadError> {
+        if let Some(checklist) = Self::builtin(reference) {
+            return Ok(checklist);
+        }
+        let path = base.join(reference);
+        let bytes = std::fs::read(&path).map_err(|source| crate::bom::LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let source = crate::diag::decode_utf8(&path, &bytes)
+            .map_err(|p| crate::bom::LoadError::Invalid(Box::new(p)))?;
+        let checklist = Self::parse(&path, &source.text).map_err(crate::bom::LoadError::Invalid)?;
+        checklist.resolve().map_err(|message| {
+            crate::bom::LoadError::Invalid(Box::new(FileProblems::new(
+                source,
+                vec![
+                    Problem::new(crate::diag::Span::new(0, 0), message)
+                        .with_help("extend a shipped checklist: global, genai or eu-ai-act"),
+                ],
+            )))
+        })
+    }
+
+    /// Puts the items of the checklist this one extends first.
+    fn resolve(mut self) -> Result<Self, String> {
+        let Some(parent) = self.extends.clone() else {
+            return Ok(self);
+        };
+        let parent = Self::builtin(&parent)
+            .ok_or_else(|| format!("`{}` extends unknown checklist `{parent}`", self.id))?;
+        if let Some(duplicate) = self.items.iter().find(|item| parent.item(&item.id).is_some()) {
+            return Err(format!("item `{}` is already in `{}`", duplicate.id, parent.id));
+        }
+        let mut items = parent.items;
+        items.append(&mut self.items);
+        self.items = items;
+        Ok(self)
     }
 
     /// Parses a checklist file.
@@ -65,7 +133,8 @@ impl Checklist {
         crate::bom::reader::parse_document(source, "the checklist", |mut top, collector| {
             let id = top.required_string("id", "\"global\"");
             let title = top.required_string("title", "\"...\"");
-            top.string("source");
+            let extends = top.string("extends").map(|e| e.value);
+            let source = top.string("source").map(|s| s.value);
             let items: Vec<Item> = top
                 .tables("item", "[[item]]")
                 .into_iter()
@@ -84,6 +153,8 @@ impl Checklist {
             Some(Checklist {
                 id: id?.value,
                 title: title?.value,
+                extends,
+                source,
                 items,
             })
         })
@@ -103,10 +174,12 @@ fn read_item(mut table: TableReader<'_, '_>) -> Option<Item> {
     let checks = table.strings("checks");
     let needs_person = table.boolean("needs_person");
     let evidence_required = table.boolean("evidence_required");
+    let source = table.string("source").map(|s| s.value);
     table.finish();
     let id = id?;
     Some(Item {
         span: id.span,
+        source,
         id: id.value,
         title: title?.value,
         question: question?.value,
@@ -171,9 +244,21 @@ pub fn walk(
         .items
         .iter()
         .map(|item| {
+            // Finding codes name the Global Checklist items they are evidence for; items of other checklists
+            // take the findings of the checks they name.
+            let mapped = Code::ALL
+                .iter()
+                .any(|code| code.doc().checklist.contains(&item.id.as_str()));
             let evidence: Vec<&Finding> = findings
                 .iter()
-                .filter(|finding| finding.checklist.contains(&item.id))
+                .filter(|finding| {
+                    if mapped {
+                        finding.checklist.contains(&item.id)
+                    } else {
+                        item.checks.contains(&finding.check)
+                    }
+                })
+                .filter(|finding| finding.check != "checklist")
                 .collect();
             let answer = answers.and_then(|answers| answers.for_item(&checklist.id, &item.id));
             let stale = answer.is_some_and(|answer| answer.bom_sha256 != manifest_sha256);
@@ -195,6 +280,60 @@ pub fn walk(
     ChecklistReport {
         id: checklist.id.clone(),
         items,
+    }
+}
+
+/// Findings for items that are open (CHK001), answered "unmet" (CHK002) or answered for an older manifest
+/// (CHK003). Open and stale items are errors in a required checklist, warnings otherwise.
+pub fn item_findings(report: &ChecklistReport, required: bool, out: &mut crate::findings::Findings) {
+    let severity = if required {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for item in &report.items {
+        let (code, message, severity) = match item.status {
+            ItemStatus::Fail
+                if item
+                    .answer
+                    .as_ref()
+                    .is_some_and(|a| a.status == AnswerStatus::Unmet) =>
+            {
+                (
+                    Code::Chk002,
+                    format!(
+                        "{}/{} ({}) was answered \"unmet\"",
+                        report.id, item.id, item.title
+                    ),
+                    Severity::Error,
+                )
+            }
+            ItemStatus::Open if item.stale => (
+                Code::Chk003,
+                format!("{}/{} ({}): {}", report.id, item.id, item.title, item.reason),
+                severity,
+            ),
+            ItemStatus::Open => (
+                Code::Chk001,
+                format!(
+                    "{}/{} ({}) is open: {}",
+                    report.id, item.id, item.title, item.reason
+                ),
+                severity,
+            ),
+            _ => continue,
+        };
+        out.push(crate::findings::Draft {
+            code,
+            component: None,
+            message,
+            help: format!(
+                "answer it with `aitrust checklist --item {}` (or in aibom.answers.toml)",
+                item.id
+            ),
+            location: None,
+            severity: Some(severity),
+        });
     }
 }
 

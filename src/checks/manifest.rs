@@ -1,14 +1,12 @@
 //! Whole-manifest findings that are not errors in the file itself (those stop loading with exit 2).
 
 use super::CheckCtx;
-use crate::bom::Spanned;
 use crate::bom::policy::Policy;
 use crate::diag::Span;
 use crate::findings::{Code, Findings};
 
 /// Policy rules whose checks do not exist yet, each with a test of whether the policy sets it and its span.
 fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
-    let first = |list: &[Spanned<String>]| list.first().map(|item| item.span);
     vec![
         (
             "maintenance.max_age_days",
@@ -18,7 +16,6 @@ fn unenforced_rules(policy: &Policy) -> Vec<(&'static str, Option<Span>)> {
             "maintenance.stale",
             policy.maintenance.stale.as_ref().map(|s| s.span),
         ),
-        ("checklist.require", first(&policy.checklist.require)),
     ]
 }
 

@@ -115,8 +115,10 @@ pub struct Audit {
     pub components: Vec<ComponentReport>,
     /// Every finding.
     pub findings: Vec<Finding>,
-    /// The trust checklist.
+    /// The Global Checklist.
     pub checklist: ChecklistReport,
+    /// Every checklist walked: the Global Checklist first, then those the policy requires.
+    pub checklists: Vec<ChecklistReport>,
 }
 
 impl Audit {
@@ -126,7 +128,7 @@ impl Audit {
         inventory: &Inventory,
         licensing: &Assessment,
         mut findings: Vec<Finding>,
-        checklist: ChecklistReport,
+        checklists: Vec<ChecklistReport>,
         generated_at: String,
     ) -> Self {
         let order: Vec<&str> = bom.components().map(|c| c.id.value.as_str()).collect();
@@ -136,6 +138,12 @@ impl Audit {
                 .as_deref()
                 .and_then(|id| order.iter().position(|known| *known == id))
                 .map_or(0, |position| position + 1);
+            // The checklist's findings summarize the others: they come last.
+            let component = if finding.check == "checklist" {
+                usize::MAX
+            } else {
+                component
+            };
             let line = finding.location.as_ref().map_or(0, |l| l.line);
             (
                 component,
@@ -175,7 +183,11 @@ impl Audit {
             summary,
             components,
             findings,
-            checklist,
+            checklist: checklists.first().cloned().unwrap_or_else(|| ChecklistReport {
+                id: "global".into(),
+                items: Vec::new(),
+            }),
+            checklists,
         }
     }
 }

@@ -116,18 +116,33 @@ fn render_findings(audit: &Audit, out: &mut String) {
         return;
     }
     out.push_str("Findings\n");
-    let mut current: Option<Option<&str>> = None;
+    let mut current: Option<(Option<&str>, bool)> = None;
     for finding in &audit.findings {
         let component = finding.component.as_deref();
-        if current != Some(component) {
-            current = Some(component);
+        let group = (component, finding.check == "checklist");
+        if current != Some(group) {
+            current = Some(group);
             let heading = match component.and_then(|id| audit.components.iter().find(|c| c.id == id)) {
                 Some(c) => format!("{} ({})", c.id, c.kind.as_str()),
+                None if finding.check == "checklist" => {
+                    "checklist (answer with `aitrust checklist`, or in aibom.answers.toml)".to_string()
+                }
                 None => "project".to_string(),
             };
             let _ = writeln!(out, "\n  {heading}");
         }
-        render_finding(finding, out);
+        if finding.check == "checklist" {
+            // One line each: the help is the same for every item and stands in the heading.
+            let _ = writeln!(
+                out,
+                "    {:<7} {}  {}",
+                finding.severity.as_str(),
+                finding.code,
+                finding.message
+            );
+        } else {
+            render_finding(finding, out);
+        }
     }
     out.push('\n');
 }
