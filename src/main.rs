@@ -50,6 +50,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
+    Checklist(ChecklistArgs),
     /// Write an ed25519 key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub.
     Keygen {
         /// Where to write: PREFIX.key and PREFIX.pub (never overwritten).
@@ -109,6 +111,31 @@ struct CheckArgs {
     now: Option<String>,
 }
 
+#[derive(clap::Args)]
+struct ChecklistArgs {
+    /// The manifest.
+    #[arg(long, default_value = "aibom.toml")]
+    manifest: PathBuf,
+    /// The checklist: a shipped id (global, genai, eu-ai-act) or a TOML file.
+    #[arg(long, default_value = "global")]
+    checklist: String,
+    /// The answers file [default: aibom.answers.toml beside the manifest].
+    #[arg(long)]
+    answers: Option<PathBuf>,
+    /// Walk every item, not only the open and stale ones.
+    #[arg(long, conflicts_with_all = ["item", "status"])]
+    all: bool,
+    /// Walk one item.
+    #[arg(long, conflicts_with = "status")]
+    item: Option<String>,
+    /// Print every item's status and answer; ask nothing.
+    #[arg(long)]
+    status: bool,
+    /// Fix "now" (RFC 3339).
+    #[arg(long, hide = true)]
+    now: Option<String>,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     /// A table for people.
@@ -158,6 +185,7 @@ fn main() -> ExitCode {
         Command::Hash { paths } => hash_paths(&paths),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Keygen { prefix } => keygen(&prefix),
+        Command::Checklist(args) => checklist(args),
         Command::Sign {
             key,
             manifest,
@@ -186,20 +214,21 @@ fn report_load_error(error: &LoadError) -> u8 {
     EXIT_USAGE
 }
 
+/// `--now`, or the clock.
+fn parse_now(now: Option<&str>) -> Result<time::OffsetDateTime, u8> {
+    match now {
+        Some(text) => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(|error| {
+            say(&format!("error: --now {text:?} is not an RFC 3339 time ({error})\nhelp: write it like 2026-11-22T12:00:00Z"));
+            EXIT_USAGE
+        }),
+        None => Ok(time::OffsetDateTime::now_utc()),
+    }
+}
+
 fn check(args: CheckArgs) -> u8 {
-    let now = match &args.now {
-        Some(text) => {
-            match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
-                Ok(now) => now,
-                Err(error) => {
-                    say(&format!(
-                        "error: --now {text:?} is not an RFC 3339 time ({error})\nhelp: write it like 2026-11-22T12:00:00Z"
-                    ));
-                    return EXIT_USAGE;
-                }
-            }
-        }
-        None => time::OffsetDateTime::now_utc(),
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
     };
     // The audit never uses the network yet; --offline is accepted so CI can state its intent today.
     let _ = args.offline;
@@ -224,6 +253,128 @@ fn check(args: CheckArgs) -> u8 {
     match audit.verdict {
         Verdict::Pass => EXIT_PASS,
         Verdict::Fail => EXIT_FAIL,
+    }
+}
+
+/// Reads answers from the terminal, one line each; prompts go to stderr.
+struct TerminalPrompter;
+
+impl aitrust::checklist::interactive::Prompter for TerminalPrompter {
+    fn say(&mut self, text: &str) {
+        say(text);
+    }
+
+    fn ask(&mut self, prompt: &str, default: Option<&str>) -> io::Result<Option<String>> {
+        let mut stderr = io::stderr().lock();
+        match default {
+            Some(default) => write!(stderr, "{prompt} [{default}]: ")?,
+            None => write!(stderr, "{prompt}: ")?,
+        }
+        stderr.flush()?;
+        let mut line = String::new();
+        if io::stdin().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    }
+}
+
+fn checklist(args: ChecklistArgs) -> u8 {
+    use aitrust::checklist::{self as checklist, Checklist, interactive};
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let has_terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
+    if !args.status && !has_terminal {
+        say(
+            "error: `aitrust checklist` asks questions and needs a terminal\nhelp: run `aitrust checklist --status` to see the items, or edit aibom.answers.toml (its format is in the README)",
+        );
+        return EXIT_USAGE;
+    }
+    let options = AuditOptions {
+        manifest: args.manifest.clone(),
+        policy: None,
+        answers: args.answers.clone(),
+        now,
+        progress: false,
+    };
+    let audit = match audit::run(&options) {
+        Ok(audit) => audit,
+        Err(error) => return report_load_error(&error),
+    };
+    let base = aitrust::bom::reader_parent(&args.manifest);
+    let selected = match Checklist::load(&args.checklist, &base) {
+        Ok(selected) => selected,
+        Err(error) => return report_load_error(&error),
+    };
+    let answers_path = args
+        .answers
+        .clone()
+        .unwrap_or_else(|| audit::default_answers_path(&args.manifest));
+    let known: Vec<Checklist> = checklist::BUILTIN
+        .iter()
+        .filter_map(|(id, _, _)| Checklist::builtin(id))
+        .chain(std::iter::once(selected.clone()))
+        .collect();
+    let known_refs: Vec<&Checklist> = known.iter().collect();
+    let answers = if answers_path.exists() {
+        match checklist::answers::load(&answers_path, &known_refs) {
+            Ok(answers) => answers,
+            Err(error) => return report_load_error(&error),
+        }
+    } else {
+        checklist::Answers::default()
+    };
+    let report = checklist::walk(
+        &selected,
+        &audit.findings,
+        Some(&answers),
+        audit::CHECKS_RUN,
+        &audit.manifest.sha256,
+    );
+    if args.status {
+        return emit(
+            &aitrust::report::table::checklist_status(&selected, &report),
+            None,
+        )
+        .err()
+        .unwrap_or(EXIT_PASS);
+    }
+    let selection = match (&args.item, args.all) {
+        (Some(item), _) if selected.item(item).is_none() => {
+            say(&format!(
+                "error: `{}` has no item `{item}`\nhelp: `aitrust checklist --status` lists them",
+                selected.id
+            ));
+            return EXIT_USAGE;
+        }
+        (Some(item), _) => interactive::Selection::Item(item.clone()),
+        (None, true) => interactive::Selection::All,
+        (None, false) => interactive::Selection::Open,
+    };
+    let mut walk = interactive::Walk {
+        checklist: &selected,
+        report: &report,
+        answers,
+        answers_path,
+        bom_sha256: audit.manifest.sha256.clone(),
+        default_author: interactive::git_identity(&base)
+            .unwrap_or_else(|| "unknown (set git user.name)".to_string()),
+        now: audit.generated_at.clone(),
+    };
+    match interactive::run(&mut walk, &mut TerminalPrompter, &selection) {
+        Ok(count) => {
+            say(&format!(
+                "{count} answer{} recorded.",
+                if count == 1 { "" } else { "s" }
+            ));
+            EXIT_PASS
+        }
+        Err(error) => {
+            say(&format!("error: {error}"));
+            EXIT_USAGE
+        }
     }
 }
 

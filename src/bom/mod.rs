@@ -474,6 +474,11 @@ pub enum LoadError {
     Key(Box<crate::sign::keys::KeyError>),
 }
 
+/// The directory a file's relative paths are resolved against.
+pub fn reader_parent(path: &Path) -> PathBuf {
+    reader::parent_directory(path)
+}
+
 /// Reads and checks a manifest file.
 pub fn load(path: &Path) -> Result<Bom, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {

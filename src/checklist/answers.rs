@@ -6,7 +6,7 @@
 //! item = "trust-model-oversight"
 //! status = "met"                      # met | unmet | not-applicable
 //! justification = "The support team lead reviews a sample of answers every week."
-//! evidence = ["docs/oversight.md"]
+//! evidence = ["https://wiki.example.com/oversight", { path = "docs/oversight.md", sha256 = "..." }]
 //! answered_by = "Jane Doe <jane@example.com>"
 //! answered_at = "2026-11-20T10:00:00Z"
 //! bom_sha256 = "..."                  # the manifest's SHA-256 when answered
@@ -38,14 +38,39 @@ pub struct Answer {
     pub status: AnswerStatus,
     /// Why.
     pub justification: String,
-    /// URLs or paths.
-    pub evidence: Vec<String>,
+    /// URLs or paths; files that `aitrust checklist` recorded carry their SHA-256.
+    pub evidence: Vec<Evidence>,
     /// Who answered.
     pub answered_by: String,
     /// When (RFC 3339).
     pub answered_at: String,
     /// The manifest's SHA-256 when answered.
     pub bom_sha256: String,
+}
+
+/// One piece of evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Evidence {
+    /// A URL or a path, as written.
+    Text(String),
+    /// A file with its SHA-256 when the answer was given.
+    File {
+        /// Relative to the answers file.
+        path: String,
+        /// Its digest then.
+        sha256: String,
+    },
+}
+
+impl Evidence {
+    /// As one line of text.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Text(text) => text.clone(),
+            Self::File { path, sha256 } => format!("{path} (sha256 {})", &sha256[..sha256.len().min(12)]),
+        }
+    }
 }
 
 /// Every answer in a file.
@@ -105,7 +130,7 @@ fn read_answer(
         );
     }
     let justification = table.string("justification");
-    let evidence = table.strings("evidence");
+    let evidence = read_evidence(&mut table, collector);
     let answered_by = table.required_string("answered_by", "\"Jane Doe <jane@example.com>\"");
     let answered_at = table.required_string("answered_at", "\"2026-11-22T10:00:00Z\"");
     let bom_sha256 = table.required_string("bom_sha256", "\"<sha256 of aibom.toml>\"");
@@ -163,13 +188,103 @@ fn read_answer(
             item: item_id.value,
             status: status.value,
             justification: justification_text,
-            evidence: evidence.into_iter().map(|e| e.value).collect(),
+            evidence,
             answered_by: answered_by?.value,
             answered_at: answered_at?.value,
             bom_sha256: bom_sha256?.value.to_ascii_lowercase(),
         },
         span,
     ))
+}
+
+fn read_evidence(table: &mut TableReader<'_, '_>, collector: &Collector) -> Vec<Evidence> {
+    let Some(value) = table.value("evidence") else {
+        return Vec::new();
+    };
+    let Some(items) = value.as_array() else {
+        collector.push(
+            Problem::new(value.span, "`evidence` must be a list").with_help(
+                "write `evidence = [\"https://...\", { path = \"docs/x.md\", sha256 = \"...\" }]`",
+            ),
+        );
+        return Vec::new();
+    };
+    let mut evidence = Vec::new();
+    for item in items {
+        if let Some(text) = item.as_str() {
+            evidence.push(Evidence::Text(text.to_string()));
+            continue;
+        }
+        let Some(mut file) = TableReader::new(item, "evidence", collector) else {
+            continue;
+        };
+        let path = file.required_string("path", "\"docs/report.md\"");
+        let sha256 = file.required_string("sha256", "\"<sha256 of the file>\"");
+        file.finish();
+        if let Some(digest) = &sha256
+            && let Err(error) = digest.value.parse::<Sha256Digest>()
+        {
+            collector.push(Problem::new(
+                digest.span,
+                format!("malformed evidence sha256: {error}"),
+            ));
+            continue;
+        }
+        if let (Some(path), Some(sha256)) = (path, sha256) {
+            evidence.push(Evidence::File {
+                path: path.value,
+                sha256: sha256.value.to_ascii_lowercase(),
+            });
+        }
+    }
+    evidence
+}
+
+/// The answers file in canonical form: sorted by checklist and item, one key per line, in a fixed order, so it
+/// diffs well in code review.
+pub fn to_toml(answers: &Answers) -> String {
+    let string = crate::init::toml_string;
+    let mut sorted: Vec<&Answer> = answers.answers.iter().collect();
+    sorted.sort_by(|a, b| (&a.checklist, &a.item).cmp(&(&b.checklist, &b.item)));
+    let mut out = String::from(
+        "# Answers to aitrust's trust checklists. Written by `aitrust checklist`; reviewed like code.\n",
+    );
+    for answer in sorted {
+        out.push_str("\n[[answer]]\n");
+        out.push_str(&format!("checklist = {}\n", string(&answer.checklist)));
+        out.push_str(&format!("item = {}\n", string(&answer.item)));
+        out.push_str(&format!("status = {}\n", string(answer.status.as_str())));
+        out.push_str(&format!("justification = {}\n", string(&answer.justification)));
+        let evidence: Vec<String> = answer
+            .evidence
+            .iter()
+            .map(|e| match e {
+                Evidence::Text(text) => string(text),
+                Evidence::File { path, sha256 } => {
+                    format!("{{ path = {}, sha256 = {} }}", string(path), string(sha256))
+                }
+            })
+            .collect();
+        out.push_str(&format!("evidence = [{}]\n", evidence.join(", ")));
+        out.push_str(&format!("answered_by = {}\n", string(&answer.answered_by)));
+        out.push_str(&format!("answered_at = {}\n", string(&answer.answered_at)));
+        out.push_str(&format!("bom_sha256 = {}\n", string(&answer.bom_sha256)));
+    }
+    out
+}
+
+impl Answers {
+    /// Replaces the answer to the same checklist item, or adds it.
+    pub fn upsert(&mut self, answer: Answer) {
+        match self
+            .answers
+            .iter_mut()
+            .find(|a| a.checklist == answer.checklist && a.item == answer.item)
+        {
+            Some(existing) => *existing = answer,
+            None => self.answers.push(answer),
+        }
+    }
 }
 
 fn find_item<'c>(

@@ -7,6 +7,7 @@
 //! item names has actually run: a check that does not exist yet is unknown, and unknown is never a pass.
 
 pub mod answers;
+pub mod interactive;
 
 use std::path::Path;
 
@@ -202,6 +203,18 @@ pub enum ItemStatus {
     Open,
     /// Answered "not-applicable" with a justification.
     NotApplicable,
+}
+
+impl ItemStatus {
+    /// As written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Open => "open",
+            Self::NotApplicable => "not-applicable",
+        }
+    }
 }
 
 /// An item in the report.
@@ -456,5 +469,59 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod shipped_tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_checklist_is_valid() {
+        let known_checks = [
+            "manifest",
+            "integrity",
+            "license",
+            "signature",
+            "provenance",
+            "maintenance",
+            "documentation",
+            "serialization",
+        ];
+        for (id, _, _) in BUILTIN {
+            let checklist = Checklist::builtin(id).unwrap_or_else(|| panic!("{id} does not load"));
+            assert_eq!(checklist.id, *id);
+            assert!(
+                checklist
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("https://")),
+                "{id} cites no source"
+            );
+            let mut seen = std::collections::BTreeSet::new();
+            for item in &checklist.items {
+                assert!(seen.insert(&item.id), "{id}: {} twice", item.id);
+                assert!(
+                    !item.question.is_empty() && !item.guidance.is_empty(),
+                    "{id}/{}",
+                    item.id
+                );
+                for check in &item.checks {
+                    assert!(
+                        known_checks.contains(&check.as_str()),
+                        "{id}/{} names unknown check {check}",
+                        item.id
+                    );
+                }
+                // items beyond the Global Checklist cite where they come from
+                if Checklist::global().item(&item.id).is_none() {
+                    assert!(item.source.is_some(), "{id}/{} cites no source", item.id);
+                }
+            }
+        }
+        let genai = Checklist::builtin("genai").unwrap();
+        assert_eq!(genai.items.len(), 14 + 6, "genai extends the 14 global items");
+        assert_eq!(genai.items[0].id, "objectivity-bias");
+        assert!(Checklist::builtin("eu-ai-act").unwrap().items.len() >= 10);
     }
 }

@@ -172,6 +172,48 @@ fn render_obligations(audit: &Audit, out: &mut String) {
     out.push('\n');
 }
 
+/// Every item of a checklist with its status and answer (`aitrust checklist --status`).
+pub fn checklist_status(
+    checklist: &crate::checklist::Checklist,
+    report: &crate::checklist::ChecklistReport,
+) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["item", "status", "why", "answer"]);
+    for item in &report.items {
+        let answer = item.answer.as_ref().map_or_else(
+            || "-".to_string(),
+            |a| {
+                format!(
+                    "{} by {} at {}{}",
+                    a.status.as_str(),
+                    a.answered_by,
+                    a.answered_at,
+                    if item.stale { " (stale)" } else { "" }
+                )
+            },
+        );
+        table.add_row([
+            item.id.clone(),
+            item.status.as_str().to_string(),
+            item.reason.clone(),
+            answer,
+        ]);
+    }
+    let count = |status| report.items.iter().filter(|i| i.status == status).count();
+    format!(
+        "{}: {}\n{table}\n{} pass, {} fail, {} open, {} not applicable\n",
+        checklist.id,
+        checklist.title,
+        count(ItemStatus::Pass),
+        count(ItemStatus::Fail),
+        count(ItemStatus::Open),
+        count(ItemStatus::NotApplicable)
+    )
+}
+
 fn render_checklist(audit: &Audit, out: &mut String) {
     let count = |status| {
         audit
