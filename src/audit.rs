@@ -27,7 +27,14 @@ pub struct AuditOptions {
 }
 
 /// The checks that exist in this version; a checklist item waiting on any other check stays open.
-pub const CHECKS_RUN: &[&str] = &["manifest", "integrity", "license", "signature", "provenance"];
+pub const CHECKS_RUN: &[&str] = &[
+    "manifest",
+    "integrity",
+    "license",
+    "signature",
+    "provenance",
+    "documentation",
+];
 
 /// The default answers file of a manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
@@ -101,12 +108,14 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     let inventory = local::inventory(&bom, options.progress);
     let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
     let signatures = read_signatures(&bom, &options.manifest)?;
+    let documentation = checks::documentation::analyze(&bom);
     let ctx = CheckCtx {
         bom: &bom,
         inventory: &inventory,
         licensing: &licensing,
         signatures: &signatures,
         answers: answers.as_ref(),
+        documentation: &documentation,
         now: options.now,
     };
     let mut findings = Findings::new(&bom.policy);
@@ -131,12 +140,10 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         .to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| options.now.unix_timestamp().to_string());
-    Ok(Audit::new(
-        &bom,
-        &inventory,
-        &licensing,
-        findings,
-        reports,
-        generated_at,
-    ))
+    let sources = crate::report::Sources {
+        inventory: &inventory,
+        licensing: &licensing,
+        documentation: &documentation,
+    };
+    Ok(Audit::new(&bom, &sources, findings, reports, generated_at))
 }

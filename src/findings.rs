@@ -225,6 +225,33 @@ met (or the answer is revised with a justification)." }
         "a checklist answer predates a change to the manifest",
         "The answer was given for another version of aibom.toml (its `bom_sha256` differs), so it may no longer hold. \
 Confirm it again with `aitrust checklist`; until then the item is open." }
+    Doc001 = "DOC001" { "documentation", Warning, ["trust-transparency"],
+        "a component has no model or dataset card",
+        "Without a card nobody can tell what a model or dataset is for, what it was trained on, how it was evaluated or what its limits are. Declare its card with `card = \"...\"` (copy the publisher's, or write one)." }
+    Doc002 = "DOC002" { "documentation", Warning, ["trust-transparency"],
+        "a card cannot be read",
+        "The file named by `card` is missing, unreadable, or a symbolic link out of the project. Restore it or fix `card`." }
+    Doc003 = "DOC003" { "documentation", Warning, ["target-uses"],
+        "a card does not say what the component is (not) for",
+        "The card has no intended-use or out-of-scope-use section, so nobody can check this project's use against what the publisher meant. Ask the publisher, or document it." }
+    Doc004 = "DOC004" { "documentation", Warning, ["target-uses", "trust-transparency"],
+        "a card does not state limitations",
+        "The card says nothing of the component's limitations or known issues. Ask the publisher, or document what you know." }
+    Doc005 = "DOC005" { "documentation", Warning, ["trust-transparency", "trust-model-training"],
+        "a model card does not describe its training data",
+        "The card neither lists datasets in its front matter nor has a training-data section, so the model's lineage and the terms of its data are unknown." }
+    Doc006 = "DOC006" { "documentation", Warning, ["trust-model-evaluation"],
+        "a model card reports no evaluation",
+        "The card has no evaluation results (no model-index, no evaluation or results section). Evaluate the model on data that represents this project's use, and record the results." }
+    Doc007 = "DOC007" { "documentation", Warning, ["objectivity-bias"],
+        "a card does not discuss bias and risks",
+        "The card has no section on bias, risks, fairness or (for data) personal and sensitive content. The checklist asks how bias was assessed; document it or ask the publisher." }
+    Doc008 = "DOC008" { "documentation", Warning, ["trust-data-collection", "trust-data-engineering"],
+        "a dataset card does not say how the data was collected or processed",
+        "A datasheet should say where the data came from, how it was collected (and with what consent), and how it was cleaned, filtered and annotated. Document it or ask the publisher." }
+    Doc009 = "DOC009" { "documentation", Warning, ["trust-transparency"],
+        "a card does not state a license",
+        "The card's front matter has no `license` and it has no license section, so its terms are not stated where people look first." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

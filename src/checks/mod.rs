@@ -1,6 +1,7 @@
 //! The checks. Each is a module with one entry point, `check(ctx, out)`: it reads the validated manifest and
 //! the resolved inventory, and pushes findings. A check never prints and never knows the output format.
 
+pub mod documentation;
 pub mod integrity;
 pub mod license;
 pub mod manifest;
@@ -21,6 +22,8 @@ pub struct CheckCtx<'a> {
     pub inventory: &'a Inventory,
     /// The license assessment.
     pub licensing: &'a Assessment,
+    /// Each component's documentation completeness, in `Bom::components()` order.
+    pub documentation: &'a [(String, documentation::Completeness)],
     /// The checklist answers, if any.
     pub answers: Option<&'a crate::checklist::Answers>,
     /// Trusted keys and the project signature, read before the checks.
@@ -67,4 +70,5 @@ pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
     license::check(ctx, out);
     signature::check(ctx, out);
     provenance::check(ctx, out);
+    documentation::check(ctx, out);
 }

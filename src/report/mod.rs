@@ -95,6 +95,18 @@ pub struct ComponentReport {
     pub bytes_verified: u64,
     /// Outcome of the integrity check.
     pub integrity: IntegrityStatus,
+    /// How completely its card documents what the checklist needs.
+    pub documentation: Option<crate::checks::documentation::Completeness>,
+}
+
+/// What the checks were given, for the per-component facts of the report.
+pub struct Sources<'a> {
+    /// What is on disk.
+    pub inventory: &'a Inventory,
+    /// The license assessment.
+    pub licensing: &'a Assessment,
+    /// Documentation completeness, in component order.
+    pub documentation: &'a [(String, crate::checks::documentation::Completeness)],
 }
 
 /// The whole audit.
@@ -125,8 +137,7 @@ impl Audit {
     /// Assembles the audit; findings are ordered by component (manifest order), severity, line and code.
     pub fn new(
         bom: &Bom,
-        inventory: &Inventory,
-        licensing: &Assessment,
+        sources: &Sources<'_>,
         mut findings: Vec<Finding>,
         checklists: Vec<ChecklistReport>,
         generated_at: String,
@@ -163,7 +174,7 @@ impl Audit {
         };
         let components = bom
             .components()
-            .map(|component| component_report(component, inventory, licensing, &findings))
+            .map(|component| component_report(component, sources, &findings))
             .collect();
         Self {
             tool: Tool {
@@ -204,12 +215,13 @@ fn declared_files(component: &Component, local: Option<&crate::sources::local::C
     usize::from(is_single_file)
 }
 
-fn component_report(
-    component: &Component,
-    inventory: &Inventory,
-    licensing: &Assessment,
-    findings: &[Finding],
-) -> ComponentReport {
+fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Finding]) -> ComponentReport {
+    let (inventory, licensing) = (sources.inventory, sources.licensing);
+    let documentation = sources
+        .documentation
+        .iter()
+        .find(|(id, _)| *id == component.id.value)
+        .map(|(_, c)| c.clone());
     let license = licensing.component(&component.id.value);
     let local = inventory.component(&component.id.value);
     let bytes_verified = local
@@ -261,5 +273,6 @@ fn component_report(
         files_remote,
         bytes_verified,
         integrity,
+        documentation,
     }
 }

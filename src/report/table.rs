@@ -63,6 +63,7 @@ fn components_table(audit: &Audit) -> String {
             "verdict",
             "files",
             "integrity",
+            "docs",
             "findings",
         ]);
     for component in &audit.components {
@@ -102,6 +103,11 @@ fn components_table(audit: &Audit) -> String {
                 remote => format!("{} ({remote} remote)", component.files),
             },
             integrity.to_string(),
+            component
+                .documentation
+                .as_ref()
+                .filter(|d| d.card.is_some())
+                .map_or("no card".to_string(), |d| format!("{}%", d.score)),
             findings,
         ]);
     }
