@@ -142,6 +142,12 @@ enum Format {
     Table,
     /// The JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for GitLab and Jenkins.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Messages for people go to stderr; this is the one place that writes them.
@@ -246,6 +252,9 @@ fn check(args: CheckArgs) -> u8 {
     let text = match args.format {
         Format::Table => report::table::render(&audit),
         Format::Json => report::json::render(&audit),
+        Format::Sarif => report::sarif::render(&audit),
+        Format::Junit => report::junit::render(&audit),
+        Format::Github => report::github::render(&audit),
     };
     if let Err(code) = emit(&text, args.output.as_deref()) {
         return code;

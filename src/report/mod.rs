@@ -1,7 +1,10 @@
 //! The [`Audit`]: one typed value holding everything an audit found. It *is* the JSON report; the other
 //! renderers (table, ...) format it and never decide anything.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod table;
 
 use serde::Serialize;
