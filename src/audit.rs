@@ -144,6 +144,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         inventory: &inventory,
         licensing: &licensing,
         documentation: &documentation,
+        models: &bom.models,
     };
     Ok(Audit::new(&bom, &sources, findings, reports, generated_at))
 }

@@ -50,6 +50,14 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Write the audit report for people: one self-contained HTML file, Markdown, or the JSON report.
+    Report(ReportArgs),
+    /// Export the manifest in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Import a bill of materials from another format into a starting aibom.toml.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
     Checklist(ChecklistArgs),
     /// Write an ed25519 key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub.
@@ -111,6 +119,72 @@ struct CheckArgs {
     now: Option<String>,
 }
 
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A CycloneDX 1.6 JSON ML-BOM.
+    Cyclonedx {
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Write here (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Fix the BOM's timestamp (RFC 3339).
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A CycloneDX 1.5, 1.6 or 1.7 JSON ML-BOM.
+    Cyclonedx {
+        /// The CycloneDX file.
+        file: PathBuf,
+        /// The manifest to write.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Replace an existing manifest.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The manifest.
+    #[arg(long, default_value = "aibom.toml")]
+    manifest: PathBuf,
+    /// The report's format.
+    #[arg(long, value_enum)]
+    format: ReportFormatArg,
+    /// Where to write it (atomically).
+    #[arg(long)]
+    output: PathBuf,
+    /// A directory with report.html.jinja / report.md.jinja replacing the embedded templates.
+    #[arg(long)]
+    template: Option<PathBuf>,
+    /// A policy file that replaces the manifest's [policy].
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// The checklist answers file [default: aibom.answers.toml beside the manifest].
+    #[arg(long)]
+    answers: Option<PathBuf>,
+    /// Fix "now" (RFC 3339).
+    #[arg(long, hide = true)]
+    now: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormatArg {
+    /// One self-contained HTML file (inline CSS and SVG).
+    Html,
+    /// Markdown, for pull-request comments.
+    Markdown,
+    /// The JSON report.
+    Json,
+}
+
 #[derive(clap::Args)]
 struct ChecklistArgs {
     /// The manifest.
@@ -148,6 +222,8 @@ enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// The Markdown report (as for pull-request comments).
+    Markdown,
 }
 
 /// Messages for people go to stderr; this is the one place that writes them.
@@ -192,6 +268,17 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(code.as_deref()),
         Command::Keygen { prefix } => keygen(&prefix),
         Command::Checklist(args) => checklist(args),
+        Command::Report(args) => write_report(args),
+        Command::Export(ExportCommand::Cyclonedx {
+            manifest,
+            output,
+            now,
+        }) => export_cyclonedx(&manifest, output.as_deref(), now.as_deref()),
+        Command::Import(ImportCommand::Cyclonedx {
+            file,
+            manifest,
+            force,
+        }) => import_cyclonedx(&file, &manifest, force),
         Command::Sign {
             key,
             manifest,
@@ -239,7 +326,7 @@ fn check(args: CheckArgs) -> u8 {
     // The audit never uses the network yet; --offline is accepted so CI can state its intent today.
     let _ = args.offline;
     let options = AuditOptions {
-        manifest: args.manifest,
+        manifest: args.manifest.clone(),
         policy: args.policy,
         answers: args.answers,
         now,
@@ -255,13 +342,177 @@ fn check(args: CheckArgs) -> u8 {
         Format::Sarif => report::sarif::render(&audit),
         Format::Junit => report::junit::render(&audit),
         Format::Github => report::github::render(&audit),
+        Format::Markdown => match render_document(
+            &audit,
+            &args.manifest,
+            report::document::ReportFormat::Markdown,
+            None,
+        ) {
+            Ok(text) => text,
+            Err(code) => return code,
+        },
     };
     if let Err(code) = emit(&text, args.output.as_deref()) {
         return code;
     }
+    append_step_summary(&audit, &args.manifest);
     match audit.verdict {
         Verdict::Pass => EXIT_PASS,
         Verdict::Fail => EXIT_FAIL,
+    }
+}
+
+/// Renders the HTML or Markdown report of an audit, with the report's provenance.
+fn render_document(
+    audit: &report::Audit,
+    manifest: &Path,
+    format: report::document::ReportFormat,
+    templates: Option<&Path>,
+) -> Result<String, u8> {
+    let (git_commit, git_dirty) = report::document::git_state(&aitrust::bom::reader_parent(manifest));
+    let provenance = report::document::Provenance {
+        tool: format!("aitrust {}", audit.tool.version),
+        generated_at: audit.generated_at.clone(),
+        manifest: audit.manifest.path.clone(),
+        manifest_sha256: audit.manifest.sha256.clone(),
+        git_commit,
+        git_dirty,
+    };
+    report::document::render(audit, &provenance, format, templates).map_err(|error| {
+        say(&format!("error: {error}"));
+        EXIT_USAGE
+    })
+}
+
+fn write_report(args: ReportArgs) -> u8 {
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let options = AuditOptions {
+        manifest: args.manifest.clone(),
+        policy: args.policy,
+        answers: args.answers,
+        now,
+        progress: io::stderr().is_terminal(),
+    };
+    let audit = match audit::run(&options) {
+        Ok(audit) => audit,
+        Err(error) => return report_load_error(&error),
+    };
+    let format = match args.format {
+        ReportFormatArg::Html => report::document::ReportFormat::Html,
+        ReportFormatArg::Markdown => report::document::ReportFormat::Markdown,
+        ReportFormatArg::Json => report::document::ReportFormat::Json,
+    };
+    let text = match render_document(&audit, &args.manifest, format, args.template.as_deref()) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    if let Err(code) = emit(&text, Some(&args.output)) {
+        return code;
+    }
+    say(&format!(
+        "wrote {} (verdict: {})",
+        args.output.display(),
+        if audit.verdict == Verdict::Pass {
+            "pass"
+        } else {
+            "fail"
+        }
+    ));
+    EXIT_PASS
+}
+
+fn export_cyclonedx(manifest: &Path, output: Option<&Path>, now: Option<&str>) -> u8 {
+    let now = match parse_now(now) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let timestamp = now
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let document = aitrust::bom::cyclonedx::export(&bom, &timestamp);
+    let mut text = serde_json::to_string_pretty(&document).expect("a BOM is plain JSON");
+    text.push('\n');
+    emit(&text, output).err().unwrap_or(EXIT_PASS)
+}
+
+fn import_cyclonedx(file: &Path, manifest: &Path, force: bool) -> u8 {
+    if manifest.exists() && !force {
+        say(&format!(
+            "error: {} already exists\nhelp: pass --force to replace it, or --manifest to write elsewhere",
+            manifest.display()
+        ));
+        return EXIT_USAGE;
+    }
+    let document: serde_json::Value = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+    {
+        Ok(document) => document,
+        Err(error) => {
+            say(&format!("error: {}: {error}", file.display()));
+            return EXIT_USAGE;
+        }
+    };
+    let name = aitrust::bom::reader_parent(manifest)
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "imported".to_string());
+    let imported = match aitrust::bom::cyclonedx::import(&document, &name) {
+        Ok(imported) => imported,
+        Err(error) => {
+            say(&format!("error: {}: {error}", file.display()));
+            return EXIT_USAGE;
+        }
+    };
+    if let Err(error) = aitrust::fsutil::write_atomic(manifest, imported.manifest.as_bytes()) {
+        say(&format!("error: cannot write {}: {error}", manifest.display()));
+        return EXIT_USAGE;
+    }
+    let mut message = format!(
+        "wrote {} with {} component{}",
+        manifest.display(),
+        imported.components,
+        if imported.components == 1 { "" } else { "s" }
+    );
+    if !imported.dropped.is_empty() {
+        message.push_str("\nnot carried over:");
+        for line in &imported.dropped {
+            message.push_str(&format!("\n  - {line}"));
+        }
+    }
+    say(&message);
+    EXIT_PASS
+}
+
+/// Under GitHub Actions, appends the Markdown report to the job's step summary.
+fn append_step_summary(audit: &report::Audit, manifest: &Path) {
+    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return;
+    };
+    let Ok(text) = render_document(audit, manifest, report::document::ReportFormat::Markdown, None) else {
+        return;
+    };
+    let appended = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(text.as_bytes()));
+    if let Err(error) = appended {
+        say(&format!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}"));
     }
 }
 

@@ -7,6 +7,7 @@
 //! at all becomes a [`Bom`]; otherwise every problem is reported at once.
 
 pub mod card;
+pub mod cyclonedx;
 mod parse;
 pub mod paths;
 pub mod policy;

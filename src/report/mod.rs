@@ -1,9 +1,11 @@
 //! The [`Audit`]: one typed value holding everything an audit found. It *is* the JSON report; the other
 //! renderers (table, ...) format it and never decide anything.
 
+pub mod document;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod lineage;
 pub mod sarif;
 pub mod table;
 
@@ -32,6 +34,19 @@ pub struct ManifestRef {
     pub path: String,
     /// SHA-256 of its bytes.
     pub sha256: String,
+}
+
+/// The project the audit is of.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ProjectReport {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: Option<String>,
+    /// Who answers for it.
+    pub owner: Option<String>,
+    /// Its own license.
+    pub license: Option<String>,
 }
 
 /// pass | fail.
@@ -90,6 +105,14 @@ pub struct ComponentReport {
     pub obligations: Vec<String>,
     /// The pinned revision, if any.
     pub revision: Option<String>,
+    /// Who publishes it.
+    pub publisher: Option<String>,
+    /// Ids of the models it derives from.
+    pub base_model: Vec<String>,
+    /// How it derives from them.
+    pub relation: Option<crate::bom::Relation>,
+    /// Ids of the datasets it was trained on.
+    pub trained_on: Vec<String>,
     /// Number of declared files (1 for a single-file component).
     pub files: usize,
     /// Declared files that are not kept locally (fetched from the source), so were not hashed.
@@ -110,6 +133,22 @@ pub struct Sources<'a> {
     pub licensing: &'a Assessment,
     /// Documentation completeness, in component order.
     pub documentation: &'a [(String, crate::checks::documentation::Completeness)],
+    /// The manifest's models, for their lineage.
+    pub models: &'a [crate::bom::Model],
+}
+
+impl Sources<'_> {
+    /// (base models, relation, training datasets) of a component.
+    fn lineage(&self, id: &str) -> (Vec<String>, Option<crate::bom::Relation>, Vec<String>) {
+        match self.models.iter().find(|m| m.component.id.value == id) {
+            Some(model) => (
+                model.base_model.iter().map(|b| b.value.clone()).collect(),
+                model.relation.as_ref().map(|r| r.value),
+                model.trained_on.iter().map(|d| d.value.clone()).collect(),
+            ),
+            None => (Vec::new(), None, Vec::new()),
+        }
+    }
 }
 
 /// The whole audit.
@@ -120,6 +159,8 @@ pub struct Audit {
     pub tool: Tool,
     /// When the audit ran (RFC 3339, UTC; fixed by `--now`).
     pub generated_at: String,
+    /// The project.
+    pub project: ProjectReport,
     /// The manifest.
     pub manifest: ManifestRef,
     /// pass | fail.
@@ -185,6 +226,12 @@ impl Audit {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
             generated_at,
+            project: ProjectReport {
+                name: bom.project.name.value.clone(),
+                version: bom.project.version.as_ref().map(|v| v.value.clone()),
+                owner: bom.project.owner.as_ref().map(|o| o.value.clone()),
+                license: bom.project.license.as_ref().map(|l| l.value.clone()),
+            },
             manifest: ManifestRef {
                 path: bom.source.display_path(),
                 sha256: bom.sha256.to_string(),
@@ -272,6 +319,10 @@ fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Fi
         license_verdict: license.map(|l| l.verdict),
         obligations: license.map(|l| l.obligations.clone()).unwrap_or_default(),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
+        publisher: component.publisher.as_ref().map(|p| p.value.clone()),
+        base_model: sources.lineage(&component.id.value).0,
+        relation: sources.lineage(&component.id.value).1,
+        trained_on: sources.lineage(&component.id.value).2,
         files: declared_files(component, local),
         files_remote,
         bytes_verified,
