@@ -86,6 +86,30 @@ enum Command {
         /// The manifest.
         #[arg(long, default_value = "aibom.toml")]
         manifest: PathBuf,
+        /// Verify this audit attestation (from `aitrust attest`) instead of aibom.sig.
+        #[arg(long)]
+        attestation: Option<PathBuf>,
+        /// With --attestation: also fail (exit 1) unless the attested audit passed.
+        #[arg(long, requires = "attestation")]
+        require_pass: bool,
+    },
+    /// Run the audit and write a signed attestation of its outcome (DSSE, in-toto, ed25519).
+    Attest {
+        /// The private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Where to write the attestation.
+        #[arg(long)]
+        output: PathBuf,
+        /// A policy file that replaces the manifest's [policy].
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Fix "now" (RFC 3339).
+        #[arg(long, hide = true)]
+        now: Option<String>,
     },
     /// Explain a finding code, or list every code.
     Explain {
@@ -284,7 +308,25 @@ fn main() -> ExitCode {
             manifest,
             component,
         } => sign_project(&key, &manifest, component.as_deref()),
-        Command::Verify { key, manifest } => verify_project(&key, &manifest),
+        Command::Verify {
+            key,
+            manifest,
+            attestation: None,
+            ..
+        } => verify_project(&key, &manifest),
+        Command::Verify {
+            key,
+            manifest,
+            attestation: Some(attestation),
+            require_pass,
+        } => verify_attestation(&key, &manifest, &attestation, require_pass),
+        Command::Attest {
+            key,
+            manifest,
+            output,
+            policy,
+            now,
+        } => attest(&key, &manifest, &output, policy, now.as_deref()),
     };
     ExitCode::from(code)
 }
@@ -678,6 +720,110 @@ fn init(dir: &Path, force: bool) -> u8 {
     EXIT_PASS
 }
 
+fn attest(key_path: &Path, manifest: &Path, output: &Path, policy: Option<PathBuf>, now: Option<&str>) -> u8 {
+    let key = match aitrust::sign::keys::read_private(key_path) {
+        Ok(key) => key,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    let now = match parse_now(now) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let options = AuditOptions {
+        manifest: manifest.to_path_buf(),
+        policy,
+        answers: None,
+        now,
+        progress: io::stderr().is_terminal(),
+    };
+    let audit = match audit::run(&options) {
+        Ok(audit) => audit,
+        Err(error) => return report_load_error(&error),
+    };
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let inventory = aitrust::sources::local::inventory(&bom, false);
+    let (subjects, _) = aitrust::sign::project_subjects(&bom, &inventory);
+    let statement = aitrust::sign::attestation_statement(subjects, &audit);
+    let envelope = aitrust::sign::dsse::sign(&statement, &key);
+    let mut text = serde_json::to_string_pretty(&envelope).expect("an envelope is plain data");
+    text.push('\n');
+    if let Err(error) = aitrust::fsutil::write_atomic(output, text.as_bytes()) {
+        say(&format!("error: cannot write {}: {error}", output.display()));
+        return EXIT_USAGE;
+    }
+    say(&format!(
+        "attested {} (verdict: {}, {} errors, {} warnings) into {}",
+        audit.manifest.path,
+        if audit.verdict == Verdict::Pass {
+            "pass"
+        } else {
+            "fail"
+        },
+        audit.summary.errors,
+        audit.summary.warnings,
+        output.display()
+    ));
+    EXIT_PASS
+}
+
+fn verify_attestation(key_paths: &[PathBuf], manifest: &Path, attestation: &Path, require_pass: bool) -> u8 {
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let keys = match verification_keys(key_paths, &bom) {
+        Ok(keys) => keys,
+        Err(code) => return code,
+    };
+    let bytes = match std::fs::read(attestation) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            say(&format!("error: cannot read {}: {error}", attestation.display()));
+            return EXIT_USAGE;
+        }
+    };
+    let inventory = aitrust::sources::local::inventory(&bom, false);
+    let (current, _) = aitrust::sign::project_subjects(&bom, &inventory);
+    let outcome = match aitrust::sign::dsse::parse(&bytes) {
+        Ok(envelope) => aitrust::sign::verify_attestation(&envelope, &keys, &current),
+        Err(error) => aitrust::sign::AttestationCheck::Invalid(error),
+    };
+    match outcome {
+        aitrust::sign::AttestationCheck::Current { signer, verdict } => {
+            let text = format!(
+                "valid: {} is signed by {signer}, current, and attests verdict {verdict}\n",
+                attestation.display()
+            );
+            if let Err(code) = emit(&text, None) {
+                return code;
+            }
+            if require_pass && verdict != "pass" {
+                say("invalid: the attested audit did not pass (--require-pass)");
+                return EXIT_FAIL;
+            }
+            EXIT_PASS
+        }
+        aitrust::sign::AttestationCheck::Outdated { signer, diff } => {
+            say(&format!(
+                "invalid: {} (signed by {signer}) is not about the project as it is now: {}",
+                attestation.display(),
+                diff.describe()
+            ));
+            EXIT_FAIL
+        }
+        aitrust::sign::AttestationCheck::Invalid(error) => {
+            say(&format!("invalid: {}: {error}", attestation.display()));
+            EXIT_FAIL
+        }
+    }
+}
+
 fn keygen(prefix: &Path) -> u8 {
     match aitrust::sign::keys::generate(prefix) {
         Ok((private, public, id)) => {
@@ -769,11 +915,11 @@ fn sign_project(key_path: &Path, manifest: &Path, component: Option<&str>) -> u8
     EXIT_PASS
 }
 
-fn verify_project(key_paths: &[PathBuf], manifest: &Path) -> u8 {
-    let bom = match aitrust::bom::load(manifest) {
-        Ok(bom) => bom,
-        Err(error) => return report_load_error(&error),
-    };
+/// The keys to verify with: the ones given, or the policy's trusted keys.
+fn verification_keys(
+    key_paths: &[PathBuf],
+    bom: &aitrust::bom::Bom,
+) -> Result<Vec<(String, ed25519_dalek::VerifyingKey)>, u8> {
     let mut keys = Vec::new();
     let sources: Vec<(String, PathBuf)> = if key_paths.is_empty() {
         bom.policy
@@ -793,7 +939,7 @@ fn verify_project(key_paths: &[PathBuf], manifest: &Path) -> u8 {
             Ok(key) => keys.push((name, key)),
             Err(error) => {
                 say(&format!("error: {error}"));
-                return EXIT_USAGE;
+                return Err(EXIT_USAGE);
             }
         }
     }
@@ -801,8 +947,20 @@ fn verify_project(key_paths: &[PathBuf], manifest: &Path) -> u8 {
         say(
             "error: no key to verify with\nhelp: pass --key PUBLIC_KEY, or list keys in policy.signatures.trusted_keys",
         );
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
+    Ok(keys)
+}
+
+fn verify_project(key_paths: &[PathBuf], manifest: &Path) -> u8 {
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let keys = match verification_keys(key_paths, &bom) {
+        Ok(keys) => keys,
+        Err(code) => return code,
+    };
     let signature = manifest.with_file_name(aitrust::sign::SIGNATURE_FILE);
     let bytes = match std::fs::read(&signature) {
         Ok(bytes) => bytes,

@@ -503,7 +503,11 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
         {
             let _ = writeln!(out, "publisher = {}", toml_string(publisher));
         }
-        let sha256 = component["hashes"].as_array().into_iter().flatten().find(|h| h["alg"] == "SHA-256");
+        let sha256 = component["hashes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| h["alg"] == "SHA-256");
         if let Some(content) = sha256.and_then(|hash| hash["content"].as_str()) {
             let _ = writeln!(out, "sha256 = {}", toml_string(content));
         }

@@ -90,7 +90,8 @@ pub fn svg(audit: &Audit) -> Option<String> {
         }
     }
     let rows = columns.values().map(Vec::len).max().unwrap_or(1);
-    let width = MARGIN * 2 + columns.len() * WIDTH + (columns.len() - 1) * COLUMN_GAP;
+    // at least as wide as the legend
+    let width = (MARGIN * 2 + columns.len() * WIDTH + (columns.len() - 1) * COLUMN_GAP).max(560);
     let height = MARGIN * 2 + rows * HEIGHT + (rows - 1) * ROW_GAP + 28;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Lineage graph\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\

@@ -198,3 +198,90 @@ pub fn verify_envelope(
         Err(error) => Verification::Invalid(error),
     }
 }
+
+/// The predicate type of an audit attestation (`aitrust attest`).
+pub const ATTESTATION_PREDICATE_TYPE: &str = "https://github.com/aitrust/aitrust/attestation/audit/v1";
+
+/// The statement of an audit attestation: the manifest and its artifacts as subjects, the audit's outcome as
+/// the predicate.
+pub fn attestation_statement(subjects: Vec<Subject>, audit: &crate::report::Audit) -> Statement {
+    let mut codes: Vec<&str> = audit.findings.iter().map(|f| f.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let checklists: Vec<serde_json::Value> = audit
+        .checklists
+        .iter()
+        .map(|c| {
+            let items: serde_json::Map<String, serde_json::Value> = c
+                .items
+                .iter()
+                .map(|i| (i.id.clone(), serde_json::json!(i.status.as_str())))
+                .collect();
+            serde_json::json!({ "id": c.id, "items": items })
+        })
+        .collect();
+    Statement {
+        statement_type: dsse::STATEMENT_TYPE.to_string(),
+        subject: subjects,
+        predicate_type: ATTESTATION_PREDICATE_TYPE.to_string(),
+        predicate: serde_json::json!({
+            "tool": { "name": "aitrust", "version": audit.tool.version },
+            "generatedAt": audit.generated_at,
+            "manifest": { "path": audit.manifest.path, "sha256": audit.manifest.sha256 },
+            "verdict": audit.verdict,
+            "summary": audit.summary,
+            "findingCodes": codes,
+            "checklists": checklists,
+        }),
+    }
+}
+
+/// The outcome of verifying an attestation.
+#[derive(Clone, Debug)]
+pub enum AttestationCheck {
+    /// Valid and current: (signer, attested verdict).
+    Current {
+        /// The key that signed it.
+        signer: String,
+        /// "pass" or "fail".
+        verdict: String,
+    },
+    /// Signed, but the manifest or artifacts changed since the audit.
+    Outdated {
+        /// The signer.
+        signer: String,
+        /// What changed.
+        diff: SubjectDiff,
+    },
+    /// The signature does not verify.
+    Invalid(EnvelopeError),
+}
+
+/// Verifies an attestation against the project as it is now.
+pub fn verify_attestation(
+    envelope: &Envelope,
+    keys: &[(String, ed25519_dalek::VerifyingKey)],
+    current: &[Subject],
+) -> AttestationCheck {
+    match dsse::verify(envelope, keys, ATTESTATION_PREDICATE_TYPE) {
+        Ok((statement, signer)) => {
+            let diff = diff(&statement.subject, current);
+            if diff.is_empty() {
+                let verdict = statement.predicate["verdict"]
+                    .as_str()
+                    .unwrap_or("unknown")
+                    .to_string();
+                AttestationCheck::Current {
+                    signer: signer.to_string(),
+                    verdict,
+                }
+            } else {
+                AttestationCheck::Outdated {
+                    signer: signer.to_string(),
+                    diff,
+                }
+            }
+        }
+        Err(error) => AttestationCheck::Invalid(error),
+    }
+}
