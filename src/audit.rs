@@ -34,6 +34,7 @@ pub const CHECKS_RUN: &[&str] = &[
     "signature",
     "provenance",
     "documentation",
+    "maintenance",
 ];
 
 /// The default answers file of a manifest.
@@ -109,7 +110,20 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
     let signatures = read_signatures(&bom, &options.manifest)?;
     let documentation = checks::documentation::analyze(&bom);
+    let lock_path = crate::sources::lockfile::path_beside(&options.manifest);
+    let lock = if lock_path.exists() {
+        Some(crate::sources::lockfile::load(&lock_path)?)
+    } else {
+        None
+    };
+    let activities = checks::maintenance::activities(&checks::maintenance::Inputs {
+        bom: &bom,
+        lock: lock.as_ref(),
+        now: options.now,
+    });
     let ctx = CheckCtx {
+        lock: lock.as_ref(),
+        activities: &activities,
         bom: &bom,
         inventory: &inventory,
         licensing: &licensing,
@@ -145,6 +159,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         licensing: &licensing,
         documentation: &documentation,
         models: &bom.models,
+        activities: &activities,
     };
     Ok(Audit::new(&bom, &sources, findings, reports, generated_at))
 }

@@ -88,11 +88,6 @@ codes! {
         "An aibom.toml with no [[model]] or [[dataset]] audits nothing, so a passing audit says nothing about the \
 project's AI parts. Declare every model and dataset the project uses (`aitrust init` finds model and dataset \
 files and writes a starting manifest)." }
-    Bom002 = "BOM002" { "manifest", Warning, ["trust-transparency"],
-        "a policy rule is not enforced by this version of aitrust",
-        "The policy sets a rule (for example `signatures.require` or `licenses.deny`) whose check this version of \
-aitrust does not run yet. The rule is parsed and validated, but nothing enforces it, so a passing audit does not \
-mean the rule holds. Check it another way until aitrust enforces it, or remove the rule." }
     Lic001 = "LIC001" { "license", Error, ["license-to-use"],
         "a component declares no license",
         "Without a license there is no permission to use a model or dataset, and no terms to judge. Add `license` \
@@ -252,6 +247,30 @@ Confirm it again with `aitrust checklist`; until then the item is open." }
     Doc009 = "DOC009" { "documentation", Warning, ["trust-transparency"],
         "a card does not state a license",
         "The card's front matter has no `license` and it has no license section, so its terms are not stated where people look first." }
+    Mnt001 = "MNT001" { "maintenance", Warning, ["maintenance", "trust-evolution"],
+        "a component has not changed for longer than the policy allows",
+        "The component's source shows no change for longer than `maintenance.max_age_days` (365 by default). An unmaintained model or dataset gets no fixes for flaws, bias or security issues. Check it is still fit for use, or replace it. `maintenance.stale = \"deny\"` makes this an error." }
+    Mnt002 = "MNT002" { "maintenance", Error, ["maintenance", "trust-model-deployment"],
+        "a Hub repository is disabled",
+        "The Hugging Face Hub disabled the repository, which it does for legal, abuse or security reasons. Stop using it and find a replacement." }
+    Mnt003 = "MNT003" { "maintenance", Warning, ["maintenance"],
+        "a component's maintenance is unknown",
+        "A local component (or one from a URL) has no source that could tell whether it is maintained. Name a `maintainer` and record when it was `last_reviewed`." }
+    Mnt004 = "MNT004" { "maintenance", Warning, ["maintenance", "trust-model-deployment"],
+        "a Hub component is not (or no longer) in aibom.lock",
+        "`check` never uses the network: it reads what `aitrust lock` recorded. Without a current entry, the component's maintenance and its Hub digests were not checked. Run `aitrust lock` and commit aibom.lock." }
+    Mnt005 = "MNT005" { "maintenance", Note, ["maintenance"],
+        "a git clone is shallow",
+        "A shallow clone does not hold the full history, so commit counts understate the activity. Fetch the full history for an accurate signal." }
+    Mnt006 = "MNT006" { "maintenance", Warning, ["maintenance", "trust-evolution"],
+        "a Hub repository was created recently",
+        "A repository younger than 90 days has no track record (OpenSSF Scorecard scores such repositories 0 for maintenance). Review its publisher and history before relying on it." }
+    Mnt007 = "MNT007" { "maintenance", Warning, ["maintenance", "trust-evolution"],
+        "a component's last review is overdue",
+        "The component's `last_reviewed` date is older than `maintenance.max_age_days`. Review it again and update the date." }
+    Int011 = "INT011" { "integrity", Error, ["trust-model-deployment"],
+        "a digest differs from what the Hub published",
+        "The manifest pins a file whose SHA-256 (or whose presence) differs from what the Hub records for the repository at the pinned revision (from aibom.lock). The manifest pins something the publisher never released: find out where the file came from." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

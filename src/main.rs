@@ -58,6 +58,18 @@ enum Command {
     /// Import a bill of materials from another format into a starting aibom.toml.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Record what the checks need from the Hugging Face Hub in aibom.lock, so `check` runs offline.
+    Lock {
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// The Hub endpoint [default: HF_ENDPOINT, else https://huggingface.co].
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Fix "now" (RFC 3339).
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
     /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
     Checklist(ChecklistArgs),
     /// Write an ed25519 key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub.
@@ -293,6 +305,11 @@ fn main() -> ExitCode {
         Command::Keygen { prefix } => keygen(&prefix),
         Command::Checklist(args) => checklist(args),
         Command::Report(args) => write_report(args),
+        Command::Lock {
+            manifest,
+            endpoint,
+            now,
+        } => lock(&manifest, endpoint.as_deref(), now.as_deref()),
         Command::Export(ExportCommand::Cyclonedx {
             manifest,
             output,
@@ -462,6 +479,64 @@ fn write_report(args: ReportArgs) -> u8 {
         } else {
             "fail"
         }
+    ));
+    EXIT_PASS
+}
+
+fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
+    let now = match parse_now(now) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let bom = match aitrust::bom::load(manifest) {
+        Ok(bom) => bom,
+        Err(error) => return report_load_error(&error),
+    };
+    let endpoint = aitrust::sources::hub::endpoint(endpoint);
+    let hub = match aitrust::sources::hub::Hub::new(&endpoint) {
+        Ok(hub) => hub,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    let mut lock = aitrust::sources::lockfile::LockFile::default();
+    for component in bom
+        .components()
+        .filter(|c| c.source.value == aitrust::bom::SourceKind::Huggingface)
+    {
+        let Some(name) = &component.name else { continue };
+        let revision = component.revision.as_ref().map(|r| r.value.as_str());
+        say(&format!(
+            "locking {} ({}{})",
+            component.id.value,
+            name.value,
+            revision
+                .map(|r| format!("@{}", &r[..r.len().min(12)]))
+                .unwrap_or_default()
+        ));
+        match hub.fetch(&component.id.value, &name.value, component.kind, revision, now) {
+            Ok((locked, _)) => lock.components.push(locked),
+            Err(error) => {
+                say(&format!(
+                    "error: {error}\nnothing was written: aibom.lock is unchanged"
+                ));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let path = aitrust::sources::lockfile::path_beside(manifest);
+    if let Err(error) =
+        aitrust::fsutil::write_atomic(&path, aitrust::sources::lockfile::to_toml(&lock).as_bytes())
+    {
+        say(&format!("error: cannot write {}: {error}", path.display()));
+        return EXIT_USAGE;
+    }
+    say(&format!(
+        "wrote {} ({} Hub component{})",
+        path.display(),
+        lock.components.len(),
+        if lock.components.len() == 1 { "" } else { "s" }
     ));
     EXIT_PASS
 }

@@ -218,7 +218,7 @@ fn scripted_walk_writes_after_every_answer() {
             "",
             // target-uses: skipped
             "skip",
-            // maintenance: unmet, author changed; then the input ends
+            // trust-data-collection: unmet, author changed; then the input ends
             "unmet",
             "Collection undocumented.",
             "",
@@ -245,7 +245,10 @@ fn scripted_walk_writes_after_every_answer() {
         }]
     );
     assert_eq!(
-        loaded.for_item("global", "maintenance").unwrap().answered_by,
+        loaded
+            .for_item("global", "trust-data-collection")
+            .unwrap()
+            .answered_by,
         "Alex <alex@example.com>"
     );
     // canonical: writing what was read gives the same bytes

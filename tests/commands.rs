@@ -97,7 +97,11 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     let mut found = common::codes(&report);
     found.sort();
     found.dedup();
-    assert_eq!(found, ["LIC001", "PRV004", "PRV005", "PRV006"], "{report:#}");
+    assert_eq!(
+        found,
+        ["LIC001", "MNT003", "PRV004", "PRV005", "PRV006"],
+        "{report:#}"
+    );
     assert_eq!(report["summary"]["components"], 3);
     let integrity: Vec<&str> = report["components"]
         .as_array()

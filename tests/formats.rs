@@ -59,7 +59,7 @@ fn sarif_validates_and_locates_every_finding() {
     assert_eq!(integrity["level"], "error");
     assert_eq!(
         integrity["locations"][0]["physicalLocation"]["region"]["startLine"],
-        35
+        37
     );
     // fingerprints are stable across runs
     let again: serde_json::Value =
@@ -113,7 +113,7 @@ fn github_annotations() {
     let text = stdout(&output);
     let first = text.lines().next().unwrap();
     assert!(
-        first.starts_with("::error file=aibom.toml,line=35,col=13,title=INT002::"),
+        first.starts_with("::error file=aibom.toml,line=37,col=13,title=INT002::"),
         "{first}"
     );
     assert!(first.contains("%0Ahelp: "), "newlines are escaped: {first}");

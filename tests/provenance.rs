@@ -27,7 +27,11 @@ fn revisions_must_be_full_commits() {
     let (_d, code, report) = audit(&hub_model(full, ""));
     assert_eq!(
         (code, codes(&report)),
-        (0, vec!["INT007".to_string(), "INT007".to_string()])
+        // the Hub model is not in aibom.lock: MNT004 says so
+        (
+            0,
+            vec!["MNT004".to_string(), "INT007".to_string(), "INT007".to_string()]
+        )
     );
     for revision in [
         "",
@@ -95,8 +99,9 @@ fn git_clone(dir: &std::path::Path, files: &[(&str, &str)]) -> String {
     }
     index.write().unwrap();
     let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
+    // committed 2026-11-01, three weeks before the audit's "now"
     let signature =
-        git2::Signature::new("Test", "test@example.com", &git2::Time::new(1_760_000_000, 0)).unwrap();
+        git2::Signature::new("Test", "test@example.com", &git2::Time::new(1_793_491_200, 0)).unwrap();
     repository
         .commit(Some("HEAD"), &signature, &signature, "weights", &tree, &[])
         .unwrap()

@@ -148,8 +148,60 @@ fn source_name(source: SourceKind) -> &'static str {
     }
 }
 
+/// Checks every component's declared digests against what the Hub published (from aibom.lock).
+fn check_against_hub(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
+    let Some(locked) = ctx.lock.and_then(|lock| lock.component(&component.id.value)) else {
+        return;
+    };
+    if component
+        .revision
+        .as_ref()
+        .is_some_and(|r| r.value != locked.revision)
+    {
+        return; // the lock describes another revision (reported by the maintenance check)
+    }
+    for entry in &component.files {
+        let Some(declared) = &entry.sha256 else { continue };
+        let path = entry.path.value.as_str();
+        let (message, help) = match locked.files.iter().find(|f| f.path == path) {
+            None => (
+                format!(
+                    "`{path}` is not in {} at revision {}",
+                    locked.repository, locked.revision
+                ),
+                "the publisher never released this file at the pinned revision: find out where it came from",
+            ),
+            Some(file) => match &file.sha256 {
+                Some(published) if *published != declared.value => (
+                    format!(
+                        "`{path}` is pinned to SHA-256 {}, but the Hub publishes {published} for it",
+                        declared.value
+                    ),
+                    "the manifest pins something the publisher never released: re-fetch the file and its digest from the Hub",
+                ),
+                // a regular (non-LFS) file carries a git blob id, not a SHA-256: the local hash decides
+                _ => continue,
+            },
+        };
+        out.push(ctx.draft(
+            Code::Int011,
+            Some(&component.id.value),
+            declared.span,
+            message,
+            help.to_string(),
+        ));
+    }
+}
+
 /// Checks every component's local files.
 pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    for component in ctx
+        .bom
+        .components()
+        .filter(|c| c.source.value == SourceKind::Huggingface)
+    {
+        check_against_hub(ctx, component, out);
+    }
     for component in ctx.bom.components() {
         let Some(files) = ctx.inventory.component(&component.id.value) else {
             continue;

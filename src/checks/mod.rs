@@ -4,6 +4,7 @@
 pub mod documentation;
 pub mod integrity;
 pub mod license;
+pub mod maintenance;
 pub mod manifest;
 pub mod provenance;
 pub mod signature;
@@ -24,6 +25,10 @@ pub struct CheckCtx<'a> {
     pub licensing: &'a Assessment,
     /// Each component's documentation completeness, in `Bom::components()` order.
     pub documentation: &'a [(String, documentation::Completeness)],
+    /// What `aitrust lock` recorded, if there is a lock file.
+    pub lock: Option<&'a crate::sources::lockfile::LockFile>,
+    /// Each component's activity, in `Bom::components()` order.
+    pub activities: &'a [(String, maintenance::Activity)],
     /// The checklist answers, if any.
     pub answers: Option<&'a crate::checklist::Answers>,
     /// Trusted keys and the project signature, read before the checks.
@@ -71,4 +76,5 @@ pub fn run_all(ctx: &CheckCtx<'_>, out: &mut Findings) {
     signature::check(ctx, out);
     provenance::check(ctx, out);
     documentation::check(ctx, out);
+    maintenance::check(ctx, out);
 }

@@ -123,6 +123,8 @@ pub struct ComponentReport {
     pub integrity: IntegrityStatus,
     /// How completely its card documents what the checklist needs.
     pub documentation: Option<crate::checks::documentation::Completeness>,
+    /// Its maintenance signal.
+    pub activity: Option<crate::checks::maintenance::Activity>,
 }
 
 /// What the checks were given, for the per-component facts of the report.
@@ -135,6 +137,8 @@ pub struct Sources<'a> {
     pub documentation: &'a [(String, crate::checks::documentation::Completeness)],
     /// The manifest's models, for their lineage.
     pub models: &'a [crate::bom::Model],
+    /// Maintenance signals, in component order.
+    pub activities: &'a [(String, crate::checks::maintenance::Activity)],
 }
 
 impl Sources<'_> {
@@ -328,5 +332,10 @@ fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Fi
         bytes_verified,
         integrity,
         documentation,
+        activity: sources
+            .activities
+            .iter()
+            .find(|(id, _)| *id == component.id.value)
+            .map(|(_, a)| a.clone()),
     }
 }

@@ -64,6 +64,7 @@ fn components_table(audit: &Audit) -> String {
             "files",
             "integrity",
             "docs",
+            "upkeep",
             "findings",
         ]);
     for component in &audit.components {
@@ -108,6 +109,13 @@ fn components_table(audit: &Audit) -> String {
                 .as_ref()
                 .filter(|d| d.card.is_some())
                 .map_or("no card".to_string(), |d| format!("{}%", d.score)),
+            component
+                .activity
+                .as_ref()
+                .map_or("-".to_string(), |a| match a.age_days {
+                    Some(days) if a.status != "unknown" => format!("{} ({days}d)", a.status),
+                    _ => a.status.clone(),
+                }),
             findings,
         ]);
     }

@@ -2,4 +2,6 @@
 //! Hub and git sources join here, with their results recorded in a lock file so CI can run offline.
 
 pub mod hash;
+pub mod hub;
 pub mod local;
+pub mod lockfile;

@@ -1,0 +1,293 @@
+//! The maintenance check: an activity signal per component in the spirit of OpenSSF Scorecard's "Maintained"
+//! check — the last change, commits in the last 90 and 365 days, a repository created only recently, a
+//! disabled repository. Hub components are judged from `aibom.lock` (never the network), git components from
+//! their local clone (git2), local components from their `maintainer` and `last_reviewed`.
+
+use serde::Serialize;
+
+use super::CheckCtx;
+use crate::bom::policy::Staleness;
+use crate::bom::{Component, SourceKind};
+use crate::findings::{Code, Findings, Severity};
+
+/// Default `maintenance.max_age_days`.
+pub const DEFAULT_MAX_AGE_DAYS: u64 = 365;
+
+/// What is known of a component's upkeep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Activity {
+    /// hub (from the lock) | git (the local clone) | review (manifest) | unknown
+    pub source: String,
+    /// active | stale | disabled | unknown
+    pub status: String,
+    /// The last change (or review), RFC 3339 or YYYY-MM-DD.
+    pub last_change: Option<String>,
+    /// Days since then.
+    pub age_days: Option<i64>,
+    /// Commits in the last 90 days.
+    pub commits_90d: Option<u64>,
+    /// Commits in the last 365 days.
+    pub commits_365d: Option<u64>,
+    /// When the repository was created.
+    pub created_at: Option<String>,
+}
+
+fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .or_else(|| {
+            time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()
+                .map(|date| date.midnight().assume_utc())
+        })
+}
+
+/// What the activity signal is computed from.
+pub struct Inputs<'a> {
+    /// The manifest.
+    pub bom: &'a crate::bom::Bom,
+    /// The lock file, if any.
+    pub lock: Option<&'a crate::sources::lockfile::LockFile>,
+    /// "Today".
+    pub now: time::OffsetDateTime,
+}
+
+/// The activity of every component, in `Bom::components()` order.
+pub fn activities(inputs: &Inputs<'_>) -> Vec<(String, Activity)> {
+    inputs
+        .bom
+        .components()
+        .map(|c| (c.id.value.clone(), activity(inputs, c)))
+        .collect()
+}
+
+fn unknown() -> Activity {
+    Activity {
+        source: "unknown".into(),
+        status: "unknown".into(),
+        last_change: None,
+        age_days: None,
+        commits_90d: None,
+        commits_365d: None,
+        created_at: None,
+    }
+}
+
+fn max_age(bom: &crate::bom::Bom) -> i64 {
+    bom.policy
+        .maintenance
+        .max_age_days
+        .as_ref()
+        .map_or(DEFAULT_MAX_AGE_DAYS, |m| m.value) as i64
+}
+
+fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
+    let age = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(parse_time)
+            .map(|t| (ctx.now - t).whole_days())
+    };
+    let status = |age_days: Option<i64>| match age_days {
+        Some(days) if days > max_age(ctx.bom) => "stale",
+        Some(_) => "active",
+        None => "unknown",
+    };
+    match component.source.value {
+        SourceKind::Huggingface => {
+            let Some(locked) = ctx.lock.and_then(|lock| lock.component(&component.id.value)) else {
+                return unknown();
+            };
+            let age_days = age(&locked.last_modified);
+            Activity {
+                source: "hub".into(),
+                status: if locked.disabled {
+                    "disabled".into()
+                } else {
+                    status(age_days).into()
+                },
+                last_change: locked.last_modified.clone(),
+                age_days,
+                commits_90d: locked.commits_90d,
+                commits_365d: locked.commits_365d,
+                created_at: locked.created_at.clone(),
+            }
+        }
+        SourceKind::Git => match component
+            .path
+            .as_ref()
+            .and_then(|p| git_activity(&p.value.under(&ctx.bom.root), ctx.now))
+        {
+            Some(mut activity) => {
+                activity.status = status(activity.age_days).into();
+                activity
+            }
+            None => review_activity(ctx, component),
+        },
+        SourceKind::Local | SourceKind::Url => review_activity(ctx, component),
+    }
+}
+
+fn review_activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
+    match (&component.maintainer, &component.last_reviewed) {
+        (Some(_), Some(reviewed)) => {
+            let age_days = parse_time(&reviewed.value).map(|t| (ctx.now - t).whole_days());
+            Activity {
+                source: "review".into(),
+                status: if age_days.is_some_and(|d| d > max_age(ctx.bom)) {
+                    "stale".into()
+                } else {
+                    "active".into()
+                },
+                last_change: Some(reviewed.value.clone()),
+                age_days,
+                ..unknown()
+            }
+        }
+        _ => unknown(),
+    }
+}
+
+/// HEAD's commit time and commit counts of a local clone; `source` says `git-shallow` for shallow clones.
+fn git_activity(path: &std::path::Path, now: time::OffsetDateTime) -> Option<Activity> {
+    let repository = git2::Repository::open(path).ok()?;
+    let head = repository.head().ok()?.peel_to_commit().ok()?;
+    let seconds = |commit: &git2::Commit<'_>| commit.time().seconds();
+    let last = time::OffsetDateTime::from_unix_timestamp(seconds(&head)).ok()?;
+    let mut walk = repository.revwalk().ok()?;
+    walk.push(head.id()).ok()?;
+    let (mut in_90, mut in_365) = (0u64, 0u64);
+    for oid in walk.flatten() {
+        let Ok(commit) = repository.find_commit(oid) else {
+            continue;
+        };
+        let Ok(when) = time::OffsetDateTime::from_unix_timestamp(seconds(&commit)) else {
+            continue;
+        };
+        let days = (now - when).whole_days();
+        in_90 += u64::from(days <= 90);
+        in_365 += u64::from(days <= 365);
+    }
+    Some(Activity {
+        source: if repository.is_shallow() {
+            "git-shallow".into()
+        } else {
+            "git".into()
+        },
+        status: "unknown".into(),
+        last_change: last.format(&time::format_description::well_known::Rfc3339).ok(),
+        age_days: Some((now - last).whole_days()),
+        commits_90d: Some(in_90),
+        commits_365d: Some(in_365),
+        created_at: None,
+    })
+}
+
+/// Reports stale, disabled, new, unknown and unlocked components.
+pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    let stale_severity = match ctx.bom.policy.maintenance.stale.as_ref().map(|s| s.value) {
+        Some(Staleness::Deny) => Severity::Error,
+        _ => Severity::Warning,
+    };
+    for (component, (_, activity)) in ctx.bom.components().zip(ctx.activities) {
+        let id = Some(component.id.value.as_str());
+        let span = component
+            .revision
+            .as_ref()
+            .or(component.maintainer.as_ref())
+            .map_or(component.id.span, |s| s.span);
+        // Training data the project never holds is not deployed: its upkeep is its publisher's affair.
+        if ctx.bom.is_training_data_only(component) {
+            continue;
+        }
+        if component.source.value == SourceKind::Huggingface {
+            let locked = ctx.lock.and_then(|lock| lock.component(&component.id.value));
+            match locked {
+                None => {
+                    out.push(ctx.draft(
+                        Code::Mnt004,
+                        id,
+                        component.source.span,
+                        format!("`{}` is not in aibom.lock, so its maintenance and Hub digests were not checked", component.id.value),
+                        "run `aitrust lock` (it records what the checks need from the Hub) and commit aibom.lock".into(),
+                    ));
+                    continue;
+                }
+                Some(locked) => {
+                    if let Some(revision) = component.revision.as_ref().filter(|r| r.value != locked.revision)
+                    {
+                        out.push(ctx.draft(
+                            Code::Mnt004,
+                            id,
+                            revision.span,
+                            format!(
+                                "aibom.lock describes revision {} of `{}`, the manifest pins {}",
+                                locked.revision, component.id.value, revision.value
+                            ),
+                            "run `aitrust lock` again after changing the pin".into(),
+                        ));
+                    }
+                    if locked
+                        .created_at
+                        .as_deref()
+                        .and_then(parse_time)
+                        .is_some_and(|t| (ctx.now - t).whole_days() < 90)
+                    {
+                        out.push(ctx.draft(
+                            Code::Mnt006,
+                            id,
+                            span,
+                            format!("`{}` was created less than 90 days ago ({})", locked.repository, locked.created_at.as_deref().unwrap_or_default()),
+                            "a new repository has no track record: review its publisher and history before relying on it".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        if activity.source == "git-shallow" {
+            out.push(ctx.draft(
+                Code::Mnt005,
+                id,
+                span,
+                format!(
+                    "the clone of `{}` is shallow, so its commit counts are not reliable",
+                    component.id.value
+                ),
+                "fetch the full history (`git fetch --unshallow`) for an accurate activity signal".into(),
+            ));
+        }
+        match activity.status.as_str() {
+            "disabled" => out.push(ctx.draft(
+                Code::Mnt002,
+                id,
+                span,
+                format!("the Hub has disabled `{}`", component.display_name()),
+                "stop using it: a disabled repository was taken down (legal, abuse or security reasons); find a replacement".into(),
+            )),
+            "stale" => {
+                let mut draft = ctx.draft(
+                    if activity.source == "review" { Code::Mnt007 } else { Code::Mnt001 },
+                    id,
+                    span,
+                    format!(
+                        "`{}` last changed (or was reviewed) {} days ago ({}), over the {}-day limit",
+                        component.id.value,
+                        activity.age_days.unwrap_or_default(),
+                        activity.last_change.as_deref().unwrap_or("?"),
+                        max_age(ctx.bom)
+                    ),
+                    "check that it is still maintained and fit for use, then record the review (`last_reviewed`) or replace it".into(),
+                );
+                draft.severity = Some(stale_severity);
+                out.push(draft);
+            }
+            "unknown" if matches!(component.source.value, SourceKind::Local | SourceKind::Url | SourceKind::Git) => out.push(ctx.draft(
+                Code::Mnt003,
+                id,
+                component.id.span,
+                format!("maintenance of `{}` is unknown: there is no source to ask", component.id.value),
+                "add `maintainer = \"...\"` and `last_reviewed = \"YYYY-MM-DD\"`, or keep a git clone at `path`".into(),
+            )),
+            _ => {}
+        }
+    }
+}
