@@ -184,6 +184,26 @@ enum ImportCommand {
         #[arg(long)]
         force: bool,
     },
+    /// A Hugging Face Hub model or dataset (ORG/NAME[@REVISION]), with its base models and training data.
+    Hf {
+        /// The repository, e.g. `sentence-transformers/all-MiniLM-L6-v2@main` (a branch is pinned to its commit).
+        repository: String,
+        /// The repository is a dataset.
+        #[arg(long)]
+        dataset: bool,
+        /// The manifest to edit (created if missing); comments and layout are kept.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// The Hub's address (else HF_ENDPOINT, else https://huggingface.co).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Import only this repository; base models and datasets named by its card become notes.
+        #[arg(long)]
+        no_deps: bool,
+        /// Fix "now" for a reproducible lock (RFC 3339).
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -320,6 +340,21 @@ fn main() -> ExitCode {
             manifest,
             force,
         }) => import_cyclonedx(&file, &manifest, force),
+        Command::Import(ImportCommand::Hf {
+            repository,
+            dataset,
+            manifest,
+            endpoint,
+            no_deps,
+            now,
+        }) => import_hf(
+            &repository,
+            dataset,
+            &manifest,
+            endpoint.as_deref(),
+            no_deps,
+            now.as_deref(),
+        ),
         Command::Sign {
             key,
             manifest,
@@ -560,6 +595,113 @@ fn export_cyclonedx(manifest: &Path, output: Option<&Path>, now: Option<&str>) -
     let mut text = serde_json::to_string_pretty(&document).expect("a BOM is plain JSON");
     text.push('\n');
     emit(&text, output).err().unwrap_or(EXIT_PASS)
+}
+
+fn import_hf(
+    repository: &str,
+    dataset: bool,
+    manifest: &Path,
+    endpoint: Option<&str>,
+    no_deps: bool,
+    now: Option<&str>,
+) -> u8 {
+    use aitrust::sources::{hub, import_hf, lockfile};
+    let now = match parse_now(now) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let kind = if dataset {
+        aitrust::bom::ComponentKind::Dataset
+    } else {
+        aitrust::bom::ComponentKind::Model
+    };
+    let request = match import_hf::Request::parse(repository, kind) {
+        Ok(request) => request,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    // an existing manifest must be valid before we touch it; a missing one is started
+    let original = if manifest.exists() {
+        if let Err(error) = aitrust::bom::load(manifest) {
+            return report_load_error(&error);
+        }
+        match std::fs::read_to_string(manifest) {
+            Ok(text) => text,
+            Err(error) => {
+                say(&format!("error: cannot read {}: {error}", manifest.display()));
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        let name = aitrust::bom::reader_parent(manifest)
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "project".to_string());
+        format!(
+            "# AI bill of materials, started by `aitrust import hf`. See `aitrust explain` for the checks.\n\
+             schema = 1\n\n[project]\nname = {}\n",
+            aitrust::init::toml_string(&name)
+        )
+    };
+    let lock_path = lockfile::path_beside(manifest);
+    let lock = if lock_path.exists() {
+        match lockfile::load(&lock_path) {
+            Ok(lock) => lock,
+            Err(error) => return report_load_error(&error),
+        }
+    } else {
+        lockfile::LockFile::default()
+    };
+    let endpoint = hub::endpoint(endpoint);
+    let client = match hub::Hub::new(&endpoint) {
+        Ok(client) => client,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return EXIT_USAGE;
+        }
+    };
+    let unchanged = |error: &str| {
+        say(&format!(
+            "error: {error}\nnothing was written: {} is unchanged",
+            manifest.display()
+        ));
+        EXIT_USAGE
+    };
+    let imported = match import_hf::import(&client, &original, lock, request, no_deps, now) {
+        Ok(imported) => imported,
+        Err(error) => return unchanged(&error),
+    };
+    let root = aitrust::bom::reader_parent(manifest);
+    if let Err(error) = aitrust::bom::from_bytes(manifest, &root, imported.manifest.as_bytes()) {
+        return unchanged(&format!("the imported manifest does not validate: {error}"));
+    }
+    if let Err(error) = aitrust::fsutil::write_atomic(manifest, imported.manifest.as_bytes()) {
+        return unchanged(&format!("cannot write {}: {error}", manifest.display()));
+    }
+    if let Err(error) =
+        aitrust::fsutil::write_atomic(&lock_path, lockfile::to_toml(&imported.lock).as_bytes())
+    {
+        say(&format!(
+            "error: wrote {} but cannot write {}: {error}\nhelp: run `aitrust lock` to rebuild it",
+            manifest.display(),
+            lock_path.display()
+        ));
+        return EXIT_USAGE;
+    }
+    let mut message = String::new();
+    for line in &imported.summary {
+        message.push_str(&format!("{line}\n"));
+    }
+    message.push_str(&format!(
+        "wrote {} and {}",
+        manifest.display(),
+        lock_path.display()
+    ));
+    say(&message);
+    EXIT_PASS
 }
 
 fn import_cyclonedx(file: &Path, manifest: &Path, force: bool) -> u8 {

@@ -3,5 +3,6 @@
 
 pub mod hash;
 pub mod hub;
+pub mod import_hf;
 pub mod local;
 pub mod lockfile;
