@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::bom::card::{self, CardData};
 use crate::bom::{ComponentKind, RelPath};
 use crate::sources::hash::{self, FileDigest, Progress};
+use crate::sources::hf_cache::CachedRepo;
 
 /// Model file formats, by extension.
 pub const MODEL_EXTENSIONS: &[&str] = &[
@@ -197,7 +198,8 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
     Ok(found)
 }
 
-fn unique_id(ids: &mut BTreeSet<String>, name: &str) -> String {
+/// An id made from `name` (lower-case, `-` for anything else), unique among `ids`, which it joins.
+pub(crate) fn unique_id(ids: &mut BTreeSet<String>, name: &str) -> String {
     let mut base: String = name
         .chars()
         .map(|c| {
@@ -244,7 +246,15 @@ pub fn toml_string(text: &str) -> String {
 }
 
 /// Writes the manifest text for what was discovered, hashing every file.
-pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], progress: bool) -> String {
+///
+/// Repositories read from the Hugging Face cache (`cached`, already verified) follow the local components.
+pub fn manifest_text(
+    root: &Path,
+    project_name: &str,
+    found: &[Discovered],
+    cached: &[CachedRepo],
+    progress: bool,
+) -> String {
     let mut paths: Vec<PathBuf> = Vec::new();
     for component in found {
         if component.files.is_empty() {
@@ -285,7 +295,9 @@ pub fn manifest_text(root: &Path, project_name: &str, found: &[Discovered], prog
         out.push('\n');
         write_component(&mut out, component, &mut digests);
     }
-    if found.is_empty() {
+    let mut ids: BTreeSet<String> = found.iter().map(|c| c.id.clone()).collect();
+    write_cached(&mut out, cached, &mut ids);
+    if found.is_empty() && cached.is_empty() {
         out.push_str(
             "\n# No model or dataset files were found. Declare each one as [[model]] or [[dataset]].\n",
         );
@@ -369,6 +381,113 @@ fn write_component(
                 toml_string(file.as_str())
             );
             write_digest(out, digests.next(), "  ");
+        }
+    }
+}
+
+/// The Hub components found in the local cache, pinned to the cached commit, every file with its verified
+/// digest; base models and datasets the cache also holds are linked, the others left as prompts.
+fn write_cached(out: &mut String, cached: &[CachedRepo], ids: &mut BTreeSet<String>) {
+    let assigned: Vec<String> = cached
+        .iter()
+        .map(|repo| {
+            unique_id(
+                ids,
+                repo.repository.rsplit('/').next().unwrap_or(&repo.repository),
+            )
+        })
+        .collect();
+    let id_of = |repository: &str, kind: ComponentKind| {
+        cached
+            .iter()
+            .zip(&assigned)
+            .find(|(repo, _)| repo.kind == kind && repo.repository.eq_ignore_ascii_case(repository))
+            .map(|(_, id)| toml_string(id))
+    };
+    for (repo, id) in cached.iter().zip(&assigned) {
+        let kind = repo.kind.as_str();
+        let _ = writeln!(
+            out,
+            "\n# From the local Hugging Face cache: every cached blob was verified against its name."
+        );
+        if let Some(note) = &repo.revision_note {
+            let _ = writeln!(out, "# {note}.");
+        }
+        let _ = writeln!(out, "[[{kind}]]\nid = {}", toml_string(id));
+        let _ = writeln!(out, "name = {}", toml_string(&repo.repository));
+        out.push_str("source = \"huggingface\"\n");
+        let _ = writeln!(out, "revision = {}", toml_string(&repo.revision));
+        let card = repo.card.as_ref();
+        match card.and_then(|data| data.license.as_deref()) {
+            Some(license) => {
+                let _ = writeln!(
+                    out,
+                    "license = {}        # the card says {}",
+                    toml_string(&crate::license::canonical_or_given(license)),
+                    toml_string(license)
+                );
+            }
+            None => out.push_str("# license = \"...\"            # the card states none: find the terms\n"),
+        }
+        if let Some((owner, _)) = repo.repository.split_once('/') {
+            let _ = writeln!(out, "publisher = {}", toml_string(owner));
+        }
+        if let Some(data) = card {
+            let (linked, missing): (Vec<_>, Vec<_>) = data
+                .base_model
+                .iter()
+                .partition(|b| id_of(b, ComponentKind::Model).is_some());
+            if !linked.is_empty() {
+                let list: Vec<String> = linked
+                    .iter()
+                    .filter_map(|b| id_of(b, ComponentKind::Model))
+                    .collect();
+                let _ = writeln!(out, "base_model = [{}]", list.join(", "));
+            }
+            for base in missing {
+                let _ = writeln!(
+                    out,
+                    "# The card names the base model {} (not in the cache): `aitrust import hf {base}` adds it.",
+                    toml_string(base)
+                );
+            }
+            let (linked, missing): (Vec<_>, Vec<_>) = data
+                .datasets
+                .iter()
+                .partition(|d| id_of(d, ComponentKind::Dataset).is_some());
+            if !linked.is_empty() {
+                let list: Vec<String> = linked
+                    .iter()
+                    .filter_map(|d| id_of(d, ComponentKind::Dataset))
+                    .collect();
+                let _ = writeln!(out, "trained_on = [{}]", list.join(", "));
+            }
+            if !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|d| toml_string(d)).collect();
+                let _ = writeln!(
+                    out,
+                    "# The card names {} training dataset{} not in the cache: {}.\n\
+                     # Declare the ones you rely on as [[dataset]] (`aitrust import hf --dataset ORG/NAME`) and list them in `trained_on`.",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                );
+            }
+        }
+        out.push_str("# intended_use = \"...\"       # what this project uses it for\n");
+        if repo.kind == ComponentKind::Dataset {
+            out.push_str(
+                "# collection = \"...\"         # how the data was collected, and with what consent\n",
+            );
+        }
+        for file in &repo.files {
+            let _ = writeln!(
+                out,
+                "\n  [[{kind}.file]]\n  path = {}\n  sha256 = \"{}\"\n  size = {}\n  local = false",
+                toml_string(&file.path),
+                file.sha256,
+                file.size
+            );
         }
     }
 }

@@ -43,6 +43,11 @@ enum Command {
         /// Replace an existing aibom.toml.
         #[arg(long)]
         force: bool,
+        /// Also declare the models and datasets of the local Hugging Face cache (default: HF_HUB_CACHE, else
+        /// HF_HOME/hub, else ~/.cache/huggingface/hub), pinned to the cached commit, after verifying every
+        /// cached blob against its name. A corrupted cache writes nothing and exits 1.
+        #[arg(long, value_name = "CACHE", num_args = 0..=1)]
+        from_hf_cache: Option<Option<PathBuf>>,
     },
     /// Print the SHA-256 of files (directories are walked), in the format `sha256sum -c` reads.
     Hash {
@@ -319,7 +324,11 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check(args),
-        Command::Init { dir, force } => init(&dir, force),
+        Command::Init {
+            dir,
+            force,
+            from_hf_cache,
+        } => init(&dir, force, from_hf_cache),
         Command::Hash { paths } => hash_paths(&paths),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Keygen { prefix } => keygen(&prefix),
@@ -897,7 +906,7 @@ fn checklist(args: ChecklistArgs) -> u8 {
     }
 }
 
-fn init(dir: &Path, force: bool) -> u8 {
+fn init(dir: &Path, force: bool, from_hf_cache: Option<Option<PathBuf>>) -> u8 {
     let manifest = dir.join("aibom.toml");
     if manifest.exists() && !force {
         say(&format!(
@@ -913,28 +922,90 @@ fn init(dir: &Path, force: bool) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let cached = match from_hf_cache {
+        None => Vec::new(),
+        Some(cache) => {
+            let Some(cache) = cache.or_else(aitrust::sources::hf_cache::default_dir) else {
+                say(
+                    "error: no Hugging Face cache directory is known (HOME is not set)\nhelp: pass it: `aitrust init --from-hf-cache DIR`",
+                );
+                return EXIT_USAGE;
+            };
+            match read_hf_cache(&cache) {
+                Ok(repos) => repos,
+                Err(code) => return code,
+            }
+        }
+    };
     let name = std::fs::canonicalize(dir)
         .ok()
         .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "my-project".to_string());
-    let text = aitrust::init::manifest_text(dir, &name, &found, io::stderr().is_terminal());
+    let text = aitrust::init::manifest_text(dir, &name, &found, &cached, io::stderr().is_terminal());
     if let Err(error) = aitrust::fsutil::write_atomic(&manifest, text.as_bytes()) {
         say(&format!("error: cannot write {}: {error}", manifest.display()));
         return EXIT_USAGE;
     }
     let models = found
         .iter()
-        .filter(|c| c.kind == aitrust::bom::ComponentKind::Model)
+        .map(|c| c.kind)
+        .chain(cached.iter().map(|c| c.kind))
+        .filter(|kind| *kind == aitrust::bom::ComponentKind::Model)
         .count();
+    let total = found.len() + cached.len();
     say(&format!(
         "wrote {}: {models} model{}, {} dataset{}\nnext: review it, answer the commented prompts, then run `aitrust check --manifest {}`",
         manifest.display(),
         if models == 1 { "" } else { "s" },
-        found.len() - models,
-        if found.len() - models == 1 { "" } else { "s" },
+        total - models,
+        if total - models == 1 { "" } else { "s" },
         manifest.display()
     ));
     EXIT_PASS
+}
+
+/// Scans and verifies the cache; a corrupted cache is a failed check (exit 1), an unreadable one bad input.
+fn read_hf_cache(cache: &Path) -> Result<Vec<aitrust::sources::hf_cache::CachedRepo>, u8> {
+    let scan = aitrust::sources::hf_cache::scan(cache, io::stderr().is_terminal()).map_err(|error| {
+        say(&format!("error: {error}"));
+        EXIT_USAGE
+    })?;
+    for skipped in &scan.skipped {
+        say(&format!("note: {skipped}"));
+    }
+    if !scan.corrupted.is_empty() {
+        let mut message = format!(
+            "error: the Hugging Face cache at {} is corrupted ({} problem{} in {} blob{} verified):",
+            cache.display(),
+            scan.corrupted.len(),
+            if scan.corrupted.len() == 1 { "" } else { "s" },
+            scan.blobs_verified,
+            if scan.blobs_verified == 1 { "" } else { "s" },
+        );
+        for problem in &scan.corrupted {
+            message.push_str(&format!(
+                "\n  {} ({}): {}",
+                problem.location, problem.repository, problem.problem
+            ));
+        }
+        let mut repositories: Vec<&str> = scan.corrupted.iter().map(|c| c.repository.as_str()).collect();
+        repositories.sort_unstable();
+        repositories.dedup();
+        message.push_str(&format!(
+            "\nhelp: delete the damaged repositories from the cache (`hf cache delete`) and download them again \
+             (`hf download ORG/NAME`): {}\nnothing was written",
+            repositories.join(", ")
+        ));
+        say(&message);
+        return Err(EXIT_FAIL);
+    }
+    say(&format!(
+        "verified {} cached blob{} in {}",
+        scan.blobs_verified,
+        if scan.blobs_verified == 1 { "" } else { "s" },
+        cache.display()
+    ));
+    Ok(scan.repos)
 }
 
 fn attest(key_path: &Path, manifest: &Path, output: &Path, policy: Option<PathBuf>, now: Option<&str>) -> u8 {

@@ -73,34 +73,6 @@ fn names(card: &serde_json::Value, key: &str) -> Vec<String> {
     }
 }
 
-fn identifier(repository: &str, taken: &mut BTreeSet<String>) -> String {
-    let name = repository.rsplit('/').next().unwrap_or(repository);
-    let base: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .trim_matches(['-', '.'])
-        .to_string();
-    let base = if base.is_empty() {
-        "component".to_string()
-    } else {
-        base
-    };
-    let mut id = base.clone();
-    let mut n = 2;
-    while !taken.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
-
 /// A fetched repository and the ids of the ones it depends on.
 struct Fetched {
     request: Request,
@@ -154,7 +126,9 @@ pub fn import(
             .iter()
             .find(|(_, name, k)| name == repository && *k == kind)
             .map(|(id, _, _)| id.clone())
-            .unwrap_or_else(|| identifier(repository, taken))
+            .unwrap_or_else(|| {
+                crate::init::unique_id(taken, repository.rsplit('/').next().unwrap_or(repository))
+            })
     };
     // breadth-first over the lineage, at most 16 repositories
     let mut queue = vec![request];
@@ -308,11 +282,7 @@ fn component_table(item: &Fetched, base_ids: &[String], dataset_ids: &[String], 
     table.insert("source", value("huggingface"));
     table.insert("revision", value(item.locked.revision.clone()));
     if let Some(license) = &item.locked.card_license {
-        let kb = crate::license::KnowledgeBase::embedded();
-        let normalized = crate::license::normalize(license, kb)
-            .map(|n| n.canonical)
-            .unwrap_or_else(|_| license.clone());
-        table.insert("license", value(normalized));
+        table.insert("license", value(crate::license::canonical_or_given(license)));
     }
     if let Some((owner, _)) = item.request.repository.split_once('/') {
         table.insert("publisher", value(owner));
