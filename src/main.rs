@@ -992,7 +992,7 @@ fn read_hf_cache(cache: &Path) -> Result<Vec<aitrust::sources::hf_cache::CachedR
         repositories.sort_unstable();
         repositories.dedup();
         message.push_str(&format!(
-            "\nhelp: delete the damaged repositories from the cache (`hf cache delete`) and download them again \
+            "\nhelp: delete the damaged repositories from the cache (`hf cache rm`) and download them again \
              (`hf download ORG/NAME`): {}\nnothing was written",
             repositories.join(", ")
         ));
