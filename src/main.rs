@@ -60,10 +60,10 @@ enum Command {
     /// Export the manifest in another format.
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Import a bill of materials from another format into a starting aibom.toml.
+    /// Import into aibom.toml: a CycloneDX ML-BOM, or a Hugging Face Hub repository with its lineage.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Record what the checks need from the Hugging Face Hub in aibom.lock, so `check` runs offline.
+    /// Record what the checks need from the Hugging Face Hub and git remotes in aibom.lock, so `check` runs offline.
     Lock {
         /// The manifest.
         #[arg(long, default_value = "aibom.toml")]
@@ -547,6 +547,32 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
     let mut lock = aitrust::sources::lockfile::LockFile::default();
     for component in bom
         .components()
+        .filter(|c| c.source.value == aitrust::bom::SourceKind::Git)
+    {
+        let Some(url) = &component.url else { continue };
+        // a relative path is relative to the manifest, like every other path in it
+        let remote = if url.value.contains("://") || Path::new(&url.value).is_absolute() {
+            url.value.clone()
+        } else {
+            bom.root.join(&url.value).display().to_string()
+        };
+        let revision = component.revision.as_ref().map(|r| r.value.as_str());
+        say(&format!("locking {} ({})", component.id.value, url.value));
+        match aitrust::sources::git::lock(&component.id.value, &remote, component.kind, revision, now) {
+            Ok(mut locked) => {
+                locked.repository = url.value.clone();
+                lock.components.push(locked);
+            }
+            Err(error) => {
+                say(&format!(
+                    "error: {error}\nnothing was written: aibom.lock is unchanged"
+                ));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    for component in bom
+        .components()
         .filter(|c| c.source.value == aitrust::bom::SourceKind::Huggingface)
     {
         let Some(name) = &component.name else { continue };
@@ -577,7 +603,7 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
         return EXIT_USAGE;
     }
     say(&format!(
-        "wrote {} ({} Hub component{})",
+        "wrote {} ({} component{})",
         path.display(),
         lock.components.len(),
         if lock.components.len() == 1 { "" } else { "s" }

@@ -281,3 +281,53 @@ fn a_broken_lock_file_is_bad_input() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("aibom.lock:4:14"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_hub_that_serves_only_repository_info_still_locks() {
+    // a minimal stand-in (a mirror, an older Hub): no tree and no commits listing; mockito answers 501 to both
+    let mut server = Server::new();
+    let info = serde_json::json!({
+        "id": "acme/mirror", "sha": SHA, "lastModified": "2026-09-01T10:00:00.000Z", "disabled": false,
+        "gated": "manual", "cardData": { "license": "apache-2.0" },
+        "siblings": [{ "rfilename": "config.json" },
+                     { "rfilename": "model.safetensors", "size": 90868376,
+                       "lfs": { "sha256": WEIGHTS_SHA256, "size": 90868376, "pointerSize": 134 } }],
+    });
+    server
+        .mock(
+            "GET",
+            Matcher::Regex(r"^/api/models/acme/mirror(/revision/[0-9a-f]+)?$".into()),
+        )
+        .match_query(Matcher::Any)
+        .with_header("content-type", "application/json")
+        .with_body(info.to_string())
+        .create();
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "mirror", WEIGHTS_SHA256, "");
+    let output = lock(dir.path(), &server.url());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("aibom.lock")).unwrap();
+    assert!(text.contains("gated = \"manual\""), "{text}");
+    assert!(
+        !text.contains("commits_90d"),
+        "unknown counts are not zero: {text}"
+    );
+    assert!(text.contains(&format!("sha256 = \"{WEIGHTS_SHA256}\"")), "{text}");
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, maintenance_codes(&report)), (0, vec![]), "{report:#}");
+    let activity = &report["components"][0]["activity"];
+    assert_eq!(activity["status"], "active", "{activity:#}");
+    assert!(activity["commits_90d"].is_null(), "{activity:#}");
+    // and the Hub's digest is still enforced
+    project(
+        dir.path(),
+        "mirror",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "",
+    );
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (1, vec!["INT011".to_string()])
+    );
+}

@@ -133,3 +133,108 @@ fn local_components_need_a_maintainer_and_a_recent_review() {
         "error"
     );
 }
+
+/// A project whose git model has no local clone: only its `url`, a repository elsewhere on disk.
+fn remote_project(project: &std::path::Path, url: &str, revision: &str, policy: &str) {
+    std::fs::create_dir_all(project).unwrap();
+    let manifest = format!(
+        "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
+[[model]]\nid = \"m\"\nsource = \"git\"\nurl = \"{url}\"\nrevision = \"{revision}\"\nlicense = \"mit\"\npublisher = \"acme\"\nbase_model = []\n{policy}"
+    );
+    std::fs::write(project.join("aibom.toml"), manifest).unwrap();
+}
+
+fn lock(project: &std::path::Path) -> std::process::Output {
+    common::aitrust(
+        project,
+        &["lock", "--now", common::NOW, "--endpoint", "http://127.0.0.1:9"],
+    )
+}
+
+#[test]
+fn git_remotes_are_locked_and_judged_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, fresh) = (dir.path().join("old"), dir.path().join("fresh"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&fresh).unwrap();
+    let old_head = repository_with_history(&old, &[NOW - 1200 * DAY, NOW - 800 * DAY]);
+    let fresh_head = repository_with_history(&fresh, &[NOW - 300 * DAY, NOW - 60 * DAY, NOW - 5 * DAY]);
+    let project = dir.path().join("project");
+    let url = |path: &std::path::Path| format!("file://{}", path.display());
+
+    // not locked yet: said, never skipped
+    remote_project(&project, &url(&old), &old_head, "");
+    let (_, report) = json_report(&project, &[]);
+    assert_eq!(maintenance_codes(&report), ["MNT004"]);
+
+    // an old remote is stale; policy can make it fail
+    let output = lock(&project);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let text = std::fs::read_to_string(project.join("aibom.lock")).unwrap();
+    assert!(text.contains("source = \"git\""), "{text}");
+    assert!(text.contains("commits_365d = 0"), "{text}");
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (0, vec!["MNT001".to_string()])
+    );
+    let activity = &report["components"][0]["activity"];
+    assert_eq!(
+        (
+            activity["source"].as_str(),
+            activity["status"].as_str(),
+            activity["age_days"].as_i64()
+        ),
+        (Some("git-remote"), Some("stale"), Some(800))
+    );
+    remote_project(
+        &project,
+        &url(&old),
+        &old_head,
+        "[policy]\nmaintenance.stale = \"deny\"\n",
+    );
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (1, vec!["MNT001".to_string()])
+    );
+
+    // a fresh remote (given as a path relative to the manifest) is active, with its counts
+    remote_project(
+        &project,
+        "../fresh",
+        &fresh_head,
+        "[policy]\nmaintenance.stale = \"deny\"\n",
+    );
+    let (_, report) = json_report(&project, &[]);
+    assert_eq!(
+        maintenance_codes(&report),
+        ["MNT004"],
+        "the lock describes another remote pin"
+    );
+    let output = lock(&project);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!((code, maintenance_codes(&report)), (0, vec![]), "{report:#}");
+    let activity = &report["components"][0]["activity"];
+    assert_eq!(
+        (
+            activity["commits_90d"].as_u64(),
+            activity["commits_365d"].as_u64()
+        ),
+        (Some(2), Some(3))
+    );
+
+    // a pin the remote does not have: exit 2, the lock is left as it was
+    let before = std::fs::read(project.join("aibom.lock")).unwrap();
+    remote_project(&project, "../fresh", &"ab".repeat(20), "");
+    let output = lock(&project);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        common::stderr(&output).contains(&format!("revision {} not found", "ab".repeat(20)))
+            && common::stderr(&output).contains("nothing was written: aibom.lock is unchanged"),
+        "{}",
+        common::stderr(&output)
+    );
+    assert_eq!(std::fs::read(project.join("aibom.lock")).unwrap(), before);
+}

@@ -1,7 +1,8 @@
 //! The maintenance check: an activity signal per component in the spirit of OpenSSF Scorecard's "Maintained"
 //! check — the last change, commits in the last 90 and 365 days, a repository created only recently, a
-//! disabled repository. Hub components are judged from `aibom.lock` (never the network), git components from
-//! their local clone (git2), local components from their `maintainer` and `last_reviewed`.
+//! disabled repository. Hub components are judged from `aibom.lock` (never the network); git components from
+//! the lock (`aitrust lock` reads their `url`), else from their local clone (git2); local components from their
+//! `maintainer` and `last_reviewed`.
 
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ pub const DEFAULT_MAX_AGE_DAYS: u64 = 365;
 /// What is known of a component's upkeep.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Activity {
-    /// hub (from the lock) | git (the local clone) | review (manifest) | unknown
+    /// hub (the lock) | git-remote (the lock) | git | git-shallow (the local clone) | review (manifest) | unknown
     pub source: String,
     /// active | stale | disabled | unknown
     pub status: String,
@@ -93,38 +94,62 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
         None => "unknown",
     };
     match component.source.value {
-        SourceKind::Huggingface => {
-            let Some(locked) = ctx.lock.and_then(|lock| lock.component(&component.id.value)) else {
+        SourceKind::Huggingface | SourceKind::Git => {
+            let locked = locked_entry(ctx.lock, component);
+            if let Some(locked) = locked {
+                let age_days = age(&locked.last_modified);
+                return Activity {
+                    source: if locked.source == "git" {
+                        "git-remote"
+                    } else {
+                        "hub"
+                    }
+                    .into(),
+                    status: if locked.disabled {
+                        "disabled".into()
+                    } else {
+                        status(age_days).into()
+                    },
+                    last_change: locked.last_modified.clone(),
+                    age_days,
+                    commits_90d: locked.commits_90d,
+                    commits_365d: locked.commits_365d,
+                    created_at: locked.created_at.clone(),
+                };
+            }
+            if component.source.value == SourceKind::Huggingface {
                 return unknown();
-            };
-            let age_days = age(&locked.last_modified);
-            Activity {
-                source: "hub".into(),
-                status: if locked.disabled {
-                    "disabled".into()
-                } else {
-                    status(age_days).into()
-                },
-                last_change: locked.last_modified.clone(),
-                age_days,
-                commits_90d: locked.commits_90d,
-                commits_365d: locked.commits_365d,
-                created_at: locked.created_at.clone(),
+            }
+            match component
+                .path
+                .as_ref()
+                .and_then(|p| git_activity(&p.value.under(&ctx.bom.root), ctx.now))
+            {
+                Some(mut activity) => {
+                    activity.status = status(activity.age_days).into();
+                    activity
+                }
+                None => review_activity(ctx, component),
             }
         }
-        SourceKind::Git => match component
-            .path
-            .as_ref()
-            .and_then(|p| git_activity(&p.value.under(&ctx.bom.root), ctx.now))
-        {
-            Some(mut activity) => {
-                activity.status = status(activity.age_days).into();
-                activity
-            }
-            None => review_activity(ctx, component),
-        },
         SourceKind::Local | SourceKind::Url => review_activity(ctx, component),
     }
+}
+
+/// The lock's entry for a component, if it describes the same source and repository (a changed `name` or
+/// `url` makes the entry stale, so it is not used).
+fn locked_entry<'a>(
+    lock: Option<&'a crate::sources::lockfile::LockFile>,
+    component: &Component,
+) -> Option<&'a crate::sources::lockfile::LockedComponent> {
+    let (source, repository) = match component.source.value {
+        SourceKind::Huggingface => ("huggingface", component.name.as_ref()?),
+        SourceKind::Git => ("git", component.url.as_ref()?),
+        _ => return None,
+    };
+    lock?
+        .component(&component.id.value)
+        .filter(|locked| locked.source == source && locked.repository == repository.value)
 }
 
 fn review_activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
@@ -150,35 +175,17 @@ fn review_activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
 /// HEAD's commit time and commit counts of a local clone; `source` says `git-shallow` for shallow clones.
 fn git_activity(path: &std::path::Path, now: time::OffsetDateTime) -> Option<Activity> {
     let repository = git2::Repository::open(path).ok()?;
-    let head = repository.head().ok()?.peel_to_commit().ok()?;
-    let seconds = |commit: &git2::Commit<'_>| commit.time().seconds();
-    let last = time::OffsetDateTime::from_unix_timestamp(seconds(&head)).ok()?;
-    let mut walk = repository.revwalk().ok()?;
-    walk.push(head.id()).ok()?;
-    let (mut in_90, mut in_365) = (0u64, 0u64);
-    for oid in walk.flatten() {
-        let Ok(commit) = repository.find_commit(oid) else {
-            continue;
-        };
-        let Ok(when) = time::OffsetDateTime::from_unix_timestamp(seconds(&commit)) else {
-            continue;
-        };
-        let days = (now - when).whole_days();
-        in_90 += u64::from(days <= 90);
-        in_365 += u64::from(days <= 365);
-    }
+    let head = repository.head().ok()?.target()?;
+    let history = crate::sources::git::history(&repository, head, now)?;
+    let rfc3339 = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).ok();
     Some(Activity {
-        source: if repository.is_shallow() {
-            "git-shallow".into()
-        } else {
-            "git".into()
-        },
+        source: if history.shallow { "git-shallow" } else { "git" }.into(),
         status: "unknown".into(),
-        last_change: last.format(&time::format_description::well_known::Rfc3339).ok(),
-        age_days: Some((now - last).whole_days()),
-        commits_90d: Some(in_90),
-        commits_365d: Some(in_365),
-        created_at: None,
+        last_change: rfc3339(history.last),
+        age_days: Some((now - history.last).whole_days()),
+        commits_90d: Some(history.commits_90d),
+        commits_365d: Some(history.commits_365d),
+        created_at: history.first.and_then(rfc3339),
     })
 }
 
@@ -199,16 +206,21 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
         if ctx.bom.is_training_data_only(component) {
             continue;
         }
-        if component.source.value == SourceKind::Huggingface {
-            let locked = ctx.lock.and_then(|lock| lock.component(&component.id.value));
+        // Hub components always come from the lock; git components with a `url` and no clone to read do too
+        let from_lock = component.source.value == SourceKind::Huggingface
+            || (component.source.value == SourceKind::Git
+                && component.url.is_some()
+                && matches!(activity.source.as_str(), "git-remote" | "review" | "unknown"));
+        if from_lock {
+            let locked = locked_entry(ctx.lock, component);
             match locked {
                 None => {
                     out.push(ctx.draft(
                         Code::Mnt004,
                         id,
                         component.source.span,
-                        format!("`{}` is not in aibom.lock, so its maintenance and Hub digests were not checked", component.id.value),
-                        "run `aitrust lock` (it records what the checks need from the Hub) and commit aibom.lock".into(),
+                        format!("`{}` is not in aibom.lock, so its maintenance{} not checked", component.id.value, if component.source.value == SourceKind::Git { " was" } else { " and Hub digests were" }),
+                        "run `aitrust lock` (it records what the checks need from the Hub and git remotes) and commit aibom.lock".into(),
                     ));
                     continue;
                 }

@@ -177,8 +177,14 @@ impl Hub {
                 })
                 .is_some_and(|d| now - d <= time::Duration::days(limit))
         };
-        let commits_90d = fetched.commit_dates.iter().filter(|d| days(d, 90)).count() as u64;
-        let commits_365d = fetched.commit_dates.iter().filter(|d| days(d, 365)).count() as u64;
+        // a Hub (or mirror) without the commits endpoint leaves the counts unknown, never zero
+        let count = |limit| {
+            fetched
+                .commit_dates
+                .as_ref()
+                .map(|dates| dates.iter().filter(|d| days(d, limit)).count() as u64)
+        };
+        let (commits_90d, commits_365d) = (count(90), count(365));
         let card = fetched.card_data.clone().unwrap_or(serde_json::Value::Null);
         let card_license = match (card["license"].as_str(), card["license_name"].as_str()) {
             (Some("other"), Some(name)) => Some(name.to_string()),
@@ -196,6 +202,7 @@ impl Hub {
         };
         let locked = LockedComponent {
             id: id.to_string(),
+            source: "huggingface".to_string(),
             repository: repository.to_string(),
             kind: kind.as_str().to_string(),
             revision: resolved,
@@ -210,8 +217,8 @@ impl Hub {
             downloads: fetched.downloads,
             likes: fetched.likes,
             card_license,
-            commits_90d: Some(commits_90d),
-            commits_365d: Some(commits_365d),
+            commits_90d,
+            commits_365d,
             files: fetched.files,
         };
         Ok((locked, card))
@@ -230,7 +237,8 @@ struct Fetched {
     likes: Option<u64>,
     card_data: Option<serde_json::Value>,
     files: Vec<LockedFile>,
-    commit_dates: Vec<Option<String>>,
+    /// `None` when the endpoint does not list commits.
+    commit_dates: Option<Vec<Option<String>>>,
 }
 
 fn files_of(entries: Vec<RepoTreeEntry>) -> Vec<LockedFile> {
@@ -250,6 +258,35 @@ fn files_of(entries: Vec<RepoTreeEntry>) -> Vec<LockedFile> {
         .collect()
 }
 
+/// A listing the endpoint does not serve (404, 405, 501), as opposed to one that failed.
+fn unsupported(error: &HFError) -> bool {
+    match error {
+        HFError::RepoNotFound { .. } | HFError::RevisionNotFound { .. } | HFError::EntryNotFound { .. } => {
+            true
+        }
+        HFError::Http { context } => matches!(context.status.as_u16(), 404 | 405 | 501),
+        _ => false,
+    }
+}
+
+/// The files of the info's `siblings`: sizes and LFS digests only where the endpoint gave them.
+fn siblings_of(siblings: Vec<hf_hub::repository::RepoSibling>) -> Vec<LockedFile> {
+    siblings
+        .into_iter()
+        .map(|sibling| LockedFile {
+            size: sibling
+                .lfs
+                .as_ref()
+                .and_then(|l| l.size)
+                .or(sibling.size)
+                .unwrap_or(0),
+            sha256: sibling.lfs.and_then(|l| l.sha256).and_then(|d| d.parse().ok()),
+            path: sibling.rfilename,
+            blob_id: None,
+        })
+        .collect()
+}
+
 fn fetch_blocking(
     client: &HFClientSync,
     owner: &str,
@@ -262,17 +299,29 @@ fn fetch_blocking(
             let repository = $repository;
             let info = repository.info().maybe_revision(revision.clone()).send()?;
             let revision = info.sha.clone().or(revision.clone());
-            let tree = repository
+            // The repository exists (info answered): a 404 from the tree or commits listing means this endpoint
+            // (a mirror, an older Hub) does not offer it, so fall back to the siblings, or leave counts unknown.
+            let files = match repository
                 .list_tree()
                 .maybe_revision(revision.clone())
                 .recursive(true)
                 .expand(true)
-                .send()?;
-            let commits = repository
+                .send()
+            {
+                Ok(tree) => files_of(tree),
+                Err(error) if unsupported(&error) => siblings_of(info.siblings.clone().unwrap_or_default()),
+                Err(error) => return Err(error),
+            };
+            let commits = match repository
                 .list_commits()
                 .maybe_revision(revision.clone())
                 .limit(1000)
-                .send()?;
+                .send()
+            {
+                Ok(commits) => Some(commits.into_iter().map(|c| c.date).collect()),
+                Err(error) if unsupported(&error) => None,
+                Err(error) => return Err(error),
+            };
             Fetched {
                 sha: info.sha,
                 last_modified: info.last_modified,
@@ -283,8 +332,8 @@ fn fetch_blocking(
                 downloads: info.downloads,
                 likes: info.likes,
                 card_data: info.card_data,
-                files: files_of(tree),
-                commit_dates: commits.into_iter().map(|c| c.date).collect(),
+                files,
+                commit_dates: commits,
             }
         }};
     }

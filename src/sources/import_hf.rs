@@ -306,7 +306,9 @@ fn component_table(item: &Fetched, base_ids: &[String], dataset_ids: &[String], 
         let mut entry = Table::new();
         entry.insert("path", value(file.path.clone()));
         entry.insert("sha256", value(sha256.to_string()));
-        entry.insert("size", value(file.size as i64));
+        if file.size > 0 {
+            entry.insert("size", value(file.size as i64));
+        }
         entry.insert("local", value(false));
         files.push(entry);
     }

@@ -45,7 +45,9 @@ pub struct LockedFile {
 pub struct LockedComponent {
     /// The manifest's component id.
     pub id: String,
-    /// `org/name` on the Hub.
+    /// `huggingface` or `git`.
+    pub source: String,
+    /// `org/name` on the Hub, or a git component's url.
     pub repository: String,
     /// model | dataset
     pub kind: String,
@@ -117,6 +119,17 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
             let revision = table.required_string("revision", "\"<commit>\"");
             let fetched_at = table.required_string("fetched_at", "\"2026-11-22T12:00:00Z\"");
             let text = |t: &mut TableReader<'_, '_>, key| t.string(key).map(|s| s.value);
+            let source = match table.string("source") {
+                None => "huggingface".to_string(),
+                Some(source) if matches!(source.value.as_str(), "huggingface" | "git") => source.value,
+                Some(source) => {
+                    collector.push(
+                        Problem::new(source.span, format!("unknown source `{}`", source.value))
+                            .with_help("a lock entry's source is \"huggingface\" or \"git\"; run `aitrust lock` to rewrite it"),
+                    );
+                    "huggingface".to_string()
+                }
+            };
             let last_modified = text(&mut table, "last_modified");
             let created_at = text(&mut table, "created_at");
             let disabled = table.boolean("disabled").is_some_and(|d| d.value);
@@ -157,6 +170,7 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
             {
                 components.push(LockedComponent {
                     id: id.value,
+                    source,
                     repository: repository.value,
                     kind: kind.value,
                     revision: revision.value,
@@ -183,7 +197,7 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
 /// The canonical text of a lock file.
 pub fn to_toml(lock: &LockFile) -> String {
     let mut out = String::from(
-        "# Written by `aitrust lock`: what the checks need from the Hugging Face Hub, so `aitrust check` runs offline.\n\
+        "# Written by `aitrust lock`: what the checks need from the Hugging Face Hub and git remotes, so `aitrust check` runs offline.\n\
 # Do not edit by hand; run `aitrust lock` again to refresh it.\nversion = 1\n",
     );
     let mut components: Vec<&LockedComponent> = lock.components.iter().collect();
@@ -198,6 +212,9 @@ pub fn to_toml(lock: &LockFile) -> String {
             toml_string(&c.revision),
             toml_string(&c.fetched_at)
         );
+        if c.source != "huggingface" {
+            let _ = writeln!(out, "source = {}", toml_string(&c.source));
+        }
         for (key, value) in [("last_modified", &c.last_modified), ("created_at", &c.created_at)] {
             if let Some(value) = value {
                 let _ = writeln!(out, "{key} = {}", toml_string(value));
