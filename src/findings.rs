@@ -268,6 +268,9 @@ Confirm it again with `aitrust checklist`; until then the item is open." }
     Mnt007 = "MNT007" { "maintenance", Warning, ["maintenance", "trust-evolution"],
         "a component's last review is overdue",
         "The component's `last_reviewed` date is older than `maintenance.max_age_days`. Review it again and update the date." }
+    Mnt008 = "MNT008" { "maintenance", Error, ["maintenance", "trust-model-deployment"],
+        "a Hub repository or pinned revision no longer exists",
+        "When `aitrust lock` asked, the Hub answered that the repository (or the pinned commit) does not exist: it was deleted, renamed, made private, or its history rewritten. What the project pins can no longer be fetched or checked against its publisher. Find where it went (a renamed repository keeps its history) and pin that, or replace it." }
     Int011 = "INT011" { "integrity", Error, ["trust-model-deployment"],
         "a digest differs from what the Hub published",
         "The manifest pins a file whose SHA-256 (or whose presence) differs from what the Hub records for the repository at the pinned revision (from aibom.lock). The manifest pins something the publisher never released: find out where the file came from." }

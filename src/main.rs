@@ -587,6 +587,41 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
         ));
         match hub.fetch(&component.id.value, &name.value, component.kind, revision, now) {
             Ok((locked, _)) => lock.components.push(locked),
+            // a definite "does not exist" is a fact to record (MNT008 in `check`), not a failure to retry
+            Err(
+                error @ (aitrust::sources::hub::HubError::NotFound { .. }
+                | aitrust::sources::hub::HubError::RevisionNotFound { .. }),
+            ) => {
+                say(&format!(
+                    "warning: {error}; recorded as missing (`check` reports it)"
+                ));
+                let missing = match error {
+                    aitrust::sources::hub::HubError::NotFound { .. } => "repository",
+                    _ => "revision",
+                };
+                lock.components.push(aitrust::sources::lockfile::LockedComponent {
+                    id: component.id.value.clone(),
+                    source: "huggingface".into(),
+                    repository: name.value.clone(),
+                    kind: component.kind.as_str().into(),
+                    revision: revision.unwrap_or_default().into(),
+                    fetched_at: now
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
+                    last_modified: None,
+                    created_at: None,
+                    disabled: false,
+                    gated: "false".into(),
+                    private: false,
+                    downloads: None,
+                    likes: None,
+                    card_license: None,
+                    commits_90d: None,
+                    commits_365d: None,
+                    files: Vec::new(),
+                    missing: Some(missing.into()),
+                });
+            }
             Err(error) => {
                 say(&format!(
                     "error: {error}\nnothing was written: aibom.lock is unchanged"

@@ -219,7 +219,6 @@ fn hub_failures_are_clear_and_change_nothing() {
         &[],
     );
     for (status, name, expected) in [
-        (404, "missing", "repository not found"),
         (401, "gated", "requires authentication"),
         (403, "forbidden", "access forbidden"),
         (429, "busy", "rate limiting"),
@@ -259,6 +258,33 @@ fn hub_failures_are_clear_and_change_nothing() {
             manifest
         );
     }
+    // a repository the Hub says does not exist is a recorded fact, and `check` fails on it
+    server
+        .mock("GET", Matcher::Regex(r"^/api/models/acme/missing.*".into()))
+        .match_query(Matcher::Any)
+        .with_status(404)
+        .with_header("x-error-code", "RepoNotFound")
+        .with_body("{\"error\": \"Repository not found\"}")
+        .create();
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "missing", WEIGHTS_SHA256, "");
+    let output = lock(dir.path(), &server.url());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("acme/missing: repository not found on")
+            && stderr(&output).contains("recorded as missing"),
+        "{}",
+        stderr(&output)
+    );
+    let text = std::fs::read_to_string(dir.path().join("aibom.lock")).unwrap();
+    assert!(text.contains("missing = \"repository\""), "{text}");
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (1, vec!["MNT008".to_string()]),
+        "{report:#}"
+    );
+    assert_eq!(report["components"][0]["activity"]["status"], "missing");
     // an endpoint where nothing listens
     let dir = tempfile::tempdir().unwrap();
     project(dir.path(), "fine", WEIGHTS_SHA256, "");

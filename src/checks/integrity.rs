@@ -150,7 +150,11 @@ fn source_name(source: SourceKind) -> &'static str {
 
 /// Checks every component's declared digests against what the Hub published (from aibom.lock).
 fn check_against_hub(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
-    let Some(locked) = ctx.lock.and_then(|lock| lock.component(&component.id.value)) else {
+    let Some(locked) = ctx
+        .lock
+        .and_then(|lock| lock.entry_for(component))
+        .filter(|locked| locked.source == "huggingface" && locked.missing.is_none())
+    else {
         return;
     };
     if component

@@ -19,7 +19,7 @@ pub const DEFAULT_MAX_AGE_DAYS: u64 = 365;
 pub struct Activity {
     /// hub (the lock) | git-remote (the lock) | git | git-shallow (the local clone) | review (manifest) | unknown
     pub source: String,
-    /// active | stale | disabled | unknown
+    /// active | stale | disabled | missing | unknown
     pub status: String,
     /// The last change (or review), RFC 3339 or YYYY-MM-DD.
     pub last_change: Option<String>,
@@ -95,7 +95,7 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
     };
     match component.source.value {
         SourceKind::Huggingface | SourceKind::Git => {
-            let locked = locked_entry(ctx.lock, component);
+            let locked = ctx.lock.and_then(|lock| lock.entry_for(component));
             if let Some(locked) = locked {
                 let age_days = age(&locked.last_modified);
                 return Activity {
@@ -105,7 +105,9 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
                         "hub"
                     }
                     .into(),
-                    status: if locked.disabled {
+                    status: if locked.missing.is_some() {
+                        "missing".into()
+                    } else if locked.disabled {
                         "disabled".into()
                     } else {
                         status(age_days).into()
@@ -134,22 +136,6 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
         }
         SourceKind::Local | SourceKind::Url => review_activity(ctx, component),
     }
-}
-
-/// The lock's entry for a component, if it describes the same source and repository (a changed `name` or
-/// `url` makes the entry stale, so it is not used).
-fn locked_entry<'a>(
-    lock: Option<&'a crate::sources::lockfile::LockFile>,
-    component: &Component,
-) -> Option<&'a crate::sources::lockfile::LockedComponent> {
-    let (source, repository) = match component.source.value {
-        SourceKind::Huggingface => ("huggingface", component.name.as_ref()?),
-        SourceKind::Git => ("git", component.url.as_ref()?),
-        _ => return None,
-    };
-    lock?
-        .component(&component.id.value)
-        .filter(|locked| locked.source == source && locked.repository == repository.value)
 }
 
 fn review_activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
@@ -212,7 +198,7 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
                 && component.url.is_some()
                 && matches!(activity.source.as_str(), "git-remote" | "review" | "unknown"));
         if from_lock {
-            let locked = locked_entry(ctx.lock, component);
+            let locked = ctx.lock.and_then(|lock| lock.entry_for(component));
             match locked {
                 None => {
                     out.push(ctx.draft(
@@ -268,6 +254,28 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
             ));
         }
         match activity.status.as_str() {
+            "missing" => {
+                let what = ctx
+                    .lock
+                    .and_then(|lock| lock.entry_for(component))
+                    .and_then(|l| l.missing.as_deref())
+                    .unwrap_or("repository");
+                out.push(ctx.draft(
+                    Code::Mnt008,
+                    id,
+                    span,
+                    if what == "revision" {
+                        format!(
+                            "the pinned revision of `{}` no longer exists in {}",
+                            component.id.value,
+                            component.display_name()
+                        )
+                    } else {
+                        format!("`{}` no longer exists on the Hub", component.display_name())
+                    },
+                    "find where it went (a renamed repository keeps its history) and pin that, or replace it; then run `aitrust lock`".into(),
+                ))
+            }
             "disabled" => out.push(ctx.draft(
                 Code::Mnt002,
                 id,

@@ -125,5 +125,6 @@ pub fn lock(
         commits_90d: Some(history.commits_90d),
         commits_365d: Some(history.commits_365d),
         files: Vec::new(),
+        missing: None,
     })
 }

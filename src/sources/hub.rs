@@ -220,6 +220,7 @@ impl Hub {
             commits_90d,
             commits_365d,
             files: fetched.files,
+            missing: None,
         };
         Ok((locked, card))
     }

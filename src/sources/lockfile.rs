@@ -77,6 +77,8 @@ pub struct LockedComponent {
     pub commits_365d: Option<u64>,
     /// Files at the revision.
     pub files: Vec<LockedFile>,
+    /// `repository` or `revision` when the source answered that it does not exist.
+    pub missing: Option<String>,
 }
 
 /// The lock file.
@@ -90,6 +92,19 @@ impl LockFile {
     /// The entry of a component.
     pub fn component(&self, id: &str) -> Option<&LockedComponent> {
         self.components.iter().find(|c| c.id == id)
+    }
+
+    /// The entry of a manifest component, if it describes the same source and repository (after a change of
+    /// `name` or `url` the entry describes something else, so it is not used).
+    pub fn entry_for(&self, component: &crate::bom::Component) -> Option<&LockedComponent> {
+        use crate::bom::SourceKind;
+        let (source, repository) = match component.source.value {
+            SourceKind::Huggingface => ("huggingface", component.name.as_ref()?),
+            SourceKind::Git => ("git", component.url.as_ref()?),
+            _ => return None,
+        };
+        self.component(&component.id.value)
+            .filter(|locked| locked.source == source && locked.repository == repository.value)
     }
 }
 
@@ -119,6 +134,17 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
             let revision = table.required_string("revision", "\"<commit>\"");
             let fetched_at = table.required_string("fetched_at", "\"2026-11-22T12:00:00Z\"");
             let text = |t: &mut TableReader<'_, '_>, key| t.string(key).map(|s| s.value);
+            let missing = match table.string("missing") {
+                Some(missing) if !matches!(missing.value.as_str(), "repository" | "revision") => {
+                    collector.push(
+                        Problem::new(missing.span, format!("unknown value `{}`", missing.value)).with_help(
+                            "`missing` is \"repository\" or \"revision\"; run `aitrust lock` to rewrite it",
+                        ),
+                    );
+                    None
+                }
+                other => other.map(|m| m.value),
+            };
             let source = match table.string("source") {
                 None => "huggingface".to_string(),
                 Some(source) if matches!(source.value.as_str(), "huggingface" | "git") => source.value,
@@ -186,6 +212,7 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
                     commits_90d,
                     commits_365d,
                     files,
+                    missing,
                 });
             }
         }
@@ -214,6 +241,9 @@ pub fn to_toml(lock: &LockFile) -> String {
         );
         if c.source != "huggingface" {
             let _ = writeln!(out, "source = {}", toml_string(&c.source));
+        }
+        if let Some(missing) = &c.missing {
+            let _ = writeln!(out, "missing = {}", toml_string(missing));
         }
         for (key, value) in [("last_modified", &c.last_modified), ("created_at", &c.created_at)] {
             if let Some(value) = value {
