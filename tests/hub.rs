@@ -357,3 +357,33 @@ fn a_hub_that_serves_only_repository_info_still_locks() {
         (1, vec!["INT011".to_string()])
     );
 }
+
+#[test]
+fn the_token_is_sent_but_never_printed_or_written() {
+    let mut server = Server::new();
+    let secret = "hf_aitrustTestSecret0123456789";
+    // the repository answers only with the token; without it, 401
+    server
+        .mock("GET", Matcher::Regex(r"^/api/models/acme/private.*".into()))
+        .match_query(Matcher::Any)
+        .match_header("authorization", format!("Bearer {secret}").as_str())
+        .with_status(401)
+        .with_body(format!("{{\"error\": \"token {secret} is invalid\"}}"))
+        .create();
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "private", WEIGHTS_SHA256, "");
+    let output = assert_cmd::Command::cargo_bin("aitrust")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+        .env("HF_TOKEN", secret)
+        .env("HF_HOME", dir.path().join("no-home"))
+        .args(["lock", "--endpoint", &server.url(), "--now", common::NOW])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+    assert!(all.contains("acme/private") && all.contains("HF_TOKEN"), "{all}");
+    assert!(!all.contains(secret), "the token leaked: {all}");
+    assert!(!dir.path().join("aibom.lock").exists());
+}
