@@ -590,14 +590,16 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
             // a definite "does not exist" is a fact to record (MNT008 in `check`), not a failure to retry
             Err(
                 error @ (aitrust::sources::hub::HubError::NotFound { .. }
-                | aitrust::sources::hub::HubError::RevisionNotFound { .. }),
+                | aitrust::sources::hub::HubError::RevisionNotFound { .. }
+                | aitrust::sources::hub::HubError::Disabled { .. }),
             ) => {
                 say(&format!(
-                    "warning: {error}; recorded as missing (`check` reports it)"
+                    "warning: {error}; recorded in aibom.lock (`check` reports it)"
                 ));
-                let missing = match error {
-                    aitrust::sources::hub::HubError::NotFound { .. } => "repository",
-                    _ => "revision",
+                let (missing, disabled) = match error {
+                    aitrust::sources::hub::HubError::NotFound { .. } => (Some("repository"), false),
+                    aitrust::sources::hub::HubError::RevisionNotFound { .. } => (Some("revision"), false),
+                    _ => (None, true),
                 };
                 lock.components.push(aitrust::sources::lockfile::LockedComponent {
                     id: component.id.value.clone(),
@@ -610,7 +612,7 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
                         .unwrap_or_default(),
                     last_modified: None,
                     created_at: None,
-                    disabled: false,
+                    disabled,
                     gated: "false".into(),
                     private: false,
                     downloads: None,
@@ -619,7 +621,7 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
                     commits_90d: None,
                     commits_365d: None,
                     files: Vec::new(),
-                    missing: Some(missing.into()),
+                    missing: missing.map(str::to_string),
                 });
             }
             Err(error) => {

@@ -272,7 +272,7 @@ fn hub_failures_are_clear_and_change_nothing() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("acme/missing: repository not found on")
-            && stderr(&output).contains("recorded as missing"),
+            && stderr(&output).contains("recorded in aibom.lock"),
         "{}",
         stderr(&output)
     );
@@ -285,6 +285,29 @@ fn hub_failures_are_clear_and_change_nothing() {
         "{report:#}"
     );
     assert_eq!(report["components"][0]["activity"]["status"], "missing");
+    // a repository the Hub disabled, answered as the Hub does (403 + X-Error-Message), is recorded as disabled
+    server
+        .mock("GET", Matcher::Regex(r"^/api/models/acme/banned.*".into()))
+        .match_query(Matcher::Any)
+        .with_status(403)
+        .with_header("x-error-message", "Access to this resource is disabled.")
+        .with_body("{\"error\": \"Access to this resource is disabled.\"}")
+        .create();
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "banned", WEIGHTS_SHA256, "");
+    let output = lock(dir.path(), &server.url());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("acme/banned: the Hub has disabled this repository"),
+        "{}",
+        stderr(&output)
+    );
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (1, vec!["MNT002".to_string()]),
+        "{report:#}"
+    );
     // an endpoint where nothing listens
     let dir = tempfile::tempdir().unwrap();
     project(dir.path(), "fine", WEIGHTS_SHA256, "");

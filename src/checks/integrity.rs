@@ -153,7 +153,11 @@ fn check_against_hub(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findin
     let Some(locked) = ctx
         .lock
         .and_then(|lock| lock.entry_for(component))
-        .filter(|locked| locked.source == "huggingface" && locked.missing.is_none())
+        // an entry with no file list (a disabled or missing repository) has nothing to compare with: those are
+        // reported, as errors, by the maintenance check
+        .filter(|locked| {
+            locked.source == "huggingface" && locked.missing.is_none() && !locked.files.is_empty()
+        })
     else {
         return;
     };

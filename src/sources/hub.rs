@@ -39,6 +39,12 @@ pub enum HubError {
         /// The revision asked for.
         revision: String,
     },
+    /// The Hub disabled the repository ("Access to this resource is disabled.").
+    #[error("{repository}: the Hub has disabled this repository; stop using it and find a replacement")]
+    Disabled {
+        /// `org/name`.
+        repository: String,
+    },
     /// 401: a token is needed.
     #[error(
         "{repository}: the Hub requires authentication (gated or private); set HF_TOKEN to a token with access"
@@ -113,6 +119,22 @@ impl Hub {
 
     fn error(&self, repository: &str, revision: Option<&str>, error: HFError) -> HubError {
         let repository = repository.to_string();
+        // As huggingface_hub does: a disabled repository is answered with this message (403 or 410).
+        let context = match &error {
+            HFError::Http { context }
+            | HFError::Forbidden { context }
+            | HFError::AuthRequired { context } => Some(context.as_ref()),
+            HFError::RepoNotFound { context, .. } | HFError::RevisionNotFound { context, .. } => {
+                context.as_deref()
+            }
+            _ => None,
+        };
+        if context
+            .and_then(|c| c.server_message.as_deref())
+            .is_some_and(|m| m.trim() == "Access to this resource is disabled.")
+        {
+            return HubError::Disabled { repository };
+        }
         match error {
             HFError::RepoNotFound { .. } => HubError::NotFound {
                 repository,
