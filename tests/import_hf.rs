@@ -81,7 +81,7 @@ fn serve_lineage(server: &mut ServerGuard) {
         "model",
         "acme/tuned",
         TUNED_SHA,
-        serde_json::json!({ "license": "apache-2.0", "base_model": "base-org/base", "datasets": ["acme/data"] }),
+        serde_json::json!({ "license": "apache-2.0", "base_model": "base-org/base", "datasets": ["acme/data", "ms_marco"] }),
         &[("model.safetensors", WEIGHTS, 90868376)],
     );
     serve(
@@ -134,7 +134,10 @@ fn imports_the_lineage_pinned_and_linked_keeping_comments() {
     assert!(
         messages.contains("added model `tuned` (acme/tuned@111111111111)")
             && messages.contains("added model `base` (base-org/base@222222222222)")
-            && messages.contains("added dataset `data` (acme/data@333333333333)"),
+            && messages.contains("added dataset `data` (acme/data@333333333333)")
+            && messages.contains(
+                "acme/tuned: the card names training dataset ms_marco, a legacy id without an organization"
+            ),
         "{messages}"
     );
     let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
@@ -293,6 +296,7 @@ fn a_failed_fetch_changes_nothing() {
     let messages = stderr(&output);
     assert!(
         messages.contains("base-org/gone")
+            && messages.contains("it is a base model of acme/tuned; pass --no-deps")
             && messages.contains("nothing was written: aibom.toml is unchanged"),
         "{messages}"
     );

@@ -131,10 +131,10 @@ pub fn import(
             })
     };
     // breadth-first over the lineage, at most 16 repositories
-    let mut queue = vec![request];
+    let mut queue: Vec<(Request, Option<String>)> = vec![(request, None)];
     let mut fetched: Vec<Fetched> = Vec::new();
     let mut notes = Vec::new();
-    while let Some(next) = queue.first().cloned() {
+    while let Some((next, needed_as)) = queue.first().cloned() {
         queue.remove(0);
         if fetched
             .iter()
@@ -152,17 +152,34 @@ pub fn import(
         let id = id_for(&next.repository, next.kind, &mut taken);
         let (locked, card) = hub
             .fetch(&id, &next.repository, next.kind, next.revision.as_deref(), now)
-            .map_err(|error: HubError| error.to_string())?;
-        let base_models = if next.kind == ComponentKind::Model {
-            names(&card, "base_model")
+            .map_err(|error: HubError| match &needed_as {
+                Some(why) => {
+                    format!("{error}\n(it is {why}; pass --no-deps to import only the repository you named)")
+                }
+                None => error.to_string(),
+            })?;
+        let (mut base_models, mut datasets) = if next.kind == ComponentKind::Model {
+            (names(&card, "base_model"), names(&card, "datasets"))
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        let datasets = if next.kind == ComponentKind::Model {
-            names(&card, "datasets")
-        } else {
-            Vec::new()
-        };
+        // Legacy ids without an organization (`bert-base-uncased`, `ms_marco`) cannot be pinned as they are.
+        for (list, what) in [
+            (&mut base_models, "base model"),
+            (&mut datasets, "training dataset"),
+        ] {
+            list.retain(|name| {
+                let valid = Request::parse(name, next.kind).is_ok();
+                if !valid {
+                    notes.push(format!(
+                        "{}: the card names {what} {name}, a legacy id without an organization; \
+                         import its current repository (ORG/NAME) yourself",
+                        next.repository
+                    ));
+                }
+                valid
+            });
+        }
         if no_deps {
             for base in &base_models {
                 notes.push(format!(
@@ -177,15 +194,22 @@ pub fn import(
                 ));
             }
         } else {
-            queue.extend(base_models.iter().map(|b| Request {
-                repository: b.clone(),
-                revision: None,
-                kind: ComponentKind::Model,
+            let why = |what: &str| Some(format!("{what} of {}", next.repository));
+            queue.extend(base_models.iter().map(|b| {
+                let request = Request {
+                    repository: b.clone(),
+                    revision: None,
+                    kind: ComponentKind::Model,
+                };
+                (request, why("a base model"))
             }));
-            queue.extend(datasets.iter().map(|d| Request {
-                repository: d.clone(),
-                revision: None,
-                kind: ComponentKind::Dataset,
+            queue.extend(datasets.iter().map(|d| {
+                let request = Request {
+                    repository: d.clone(),
+                    revision: None,
+                    kind: ComponentKind::Dataset,
+                };
+                (request, why("a training dataset"))
             }));
         }
         fetched.push(Fetched {
