@@ -409,4 +409,29 @@ fn the_token_is_sent_but_never_printed_or_written() {
     assert!(all.contains("acme/private") && all.contains("HF_TOKEN"), "{all}");
     assert!(!all.contains(secret), "the token leaked: {all}");
     assert!(!dir.path().join("aibom.lock").exists());
+    // a server error whose body echoes the token: the message says what failed, without the token
+    server
+        .mock("GET", Matcher::Regex(r"^/api/models/acme/echo.*".into()))
+        .match_query(Matcher::Any)
+        .match_header("authorization", format!("Bearer {secret}").as_str())
+        .with_status(500)
+        .with_body(format!("{{\"error\": \"internal error for Bearer {secret}\"}}"))
+        .create();
+    project(dir.path(), "echo", WEIGHTS_SHA256, "");
+    let output = assert_cmd::Command::cargo_bin("aitrust")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+        .env("HF_TOKEN", secret)
+        .env("HF_HOME", dir.path().join("no-home"))
+        .args(["lock", "--endpoint", &server.url(), "--now", common::NOW])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+    assert!(
+        all.contains("acme/echo") && all.contains("500") && all.contains("Bearer <token>"),
+        "{all}"
+    );
+    assert!(!all.contains(secret), "the token leaked: {all}");
 }

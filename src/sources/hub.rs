@@ -157,7 +157,7 @@ impl Hub {
             HFError::RateLimited { .. } => HubError::RateLimited { repository },
             other => HubError::Other {
                 repository,
-                detail: other.to_string(),
+                detail: redact(&other.to_string()),
             },
         }
     }
@@ -364,4 +364,24 @@ fn fetch_blocking(
         ComponentKind::Model => fetch!(client.model(owner, name)),
         ComponentKind::Dataset => fetch!(client.dataset(owner, name)),
     })
+}
+
+/// A server may echo the request's token in its error body: never let it reach a message.
+fn redact(text: &str) -> String {
+    let mut text = text.to_string();
+    let from_file = hf_hub::hf_home().join("token");
+    let tokens = [
+        std::env::var("HF_TOKEN").ok(),
+        std::env::var("HF_TOKEN_PATH")
+            .ok()
+            .and_then(|p| std::fs::read_to_string(p).ok()),
+        std::fs::read_to_string(from_file).ok(),
+    ];
+    for token in tokens.into_iter().flatten() {
+        let token = token.trim();
+        if token.len() >= 8 {
+            text = text.replace(token, "<token>");
+        }
+    }
+    text
 }
