@@ -411,6 +411,22 @@ fn report_load_error(error: &LoadError) -> u8 {
 }
 
 /// `--now`, or the clock.
+/// The name of a directory (for a new manifest's `[project] name`), or `fallback`.
+fn directory_name(dir: &Path, fallback: &str) -> String {
+    std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The Hub client for `--endpoint` (else HF_ENDPOINT, else the public Hub); an unusable endpoint is bad usage.
+fn hub_client(endpoint: Option<&str>) -> Result<aitrust::sources::hub::Hub, u8> {
+    aitrust::sources::hub::Hub::new(&aitrust::sources::hub::endpoint(endpoint)).map_err(|error| {
+        say(&format!("error: {error}"));
+        EXIT_USAGE
+    })
+}
+
 fn parse_now(now: Option<&str>) -> Result<time::OffsetDateTime, u8> {
     match now {
         Some(text) => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(|error| {
@@ -426,7 +442,7 @@ fn check(args: CheckArgs) -> u8 {
         Ok(now) => now,
         Err(code) => return code,
     };
-    // The audit never uses the network yet; --offline is accepted so CI can state its intent today.
+    // The audit never uses the network (it reads aibom.lock); --offline lets CI state that intent explicitly.
     let _ = args.offline;
     let options = AuditOptions {
         manifest: args.manifest.clone(),
@@ -536,13 +552,9 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
         Ok(bom) => bom,
         Err(error) => return report_load_error(&error),
     };
-    let endpoint = aitrust::sources::hub::endpoint(endpoint);
-    let hub = match aitrust::sources::hub::Hub::new(&endpoint) {
+    let hub = match hub_client(endpoint) {
         Ok(hub) => hub,
-        Err(error) => {
-            say(&format!("error: {error}"));
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let mut lock = aitrust::sources::lockfile::LockFile::default();
     for component in bom
@@ -601,28 +613,17 @@ fn lock(manifest: &Path, endpoint: Option<&str>, now: Option<&str>) -> u8 {
                     aitrust::sources::hub::HubError::RevisionNotFound { .. } => (Some("revision"), false),
                     _ => (None, true),
                 };
-                lock.components.push(aitrust::sources::lockfile::LockedComponent {
-                    id: component.id.value.clone(),
-                    source: "huggingface".into(),
-                    repository: name.value.clone(),
-                    kind: component.kind.as_str().into(),
-                    revision: revision.unwrap_or_default().into(),
-                    fetched_at: now
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default(),
-                    last_modified: None,
-                    created_at: None,
-                    disabled,
-                    gated: "false".into(),
-                    private: false,
-                    downloads: None,
-                    likes: None,
-                    card_license: None,
-                    commits_90d: None,
-                    commits_365d: None,
-                    files: Vec::new(),
-                    missing: missing.map(str::to_string),
-                });
+                let mut entry = aitrust::sources::lockfile::LockedComponent::new(
+                    &component.id.value,
+                    "huggingface",
+                    &name.value,
+                    component.kind,
+                    revision.unwrap_or_default(),
+                    now,
+                );
+                entry.missing = missing.map(str::to_string);
+                entry.disabled = disabled;
+                lock.components.push(entry);
             }
             Err(error) => {
                 say(&format!(
@@ -677,7 +678,7 @@ fn import_hf(
     no_deps: bool,
     now: Option<&str>,
 ) -> u8 {
-    use aitrust::sources::{hub, import_hf, lockfile};
+    use aitrust::sources::{import_hf, lockfile};
     let now = match parse_now(now) {
         Ok(now) => now,
         Err(code) => return code,
@@ -707,11 +708,7 @@ fn import_hf(
             }
         }
     } else {
-        let name = aitrust::bom::reader_parent(manifest)
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "project".to_string());
+        let name = directory_name(&aitrust::bom::reader_parent(manifest), "project");
         format!(
             "# AI bill of materials, started by `aitrust import hf`. See `aitrust explain` for the checks.\n\
              schema = 1\n\n[project]\nname = {}\n",
@@ -727,13 +724,9 @@ fn import_hf(
     } else {
         lockfile::LockFile::default()
     };
-    let endpoint = hub::endpoint(endpoint);
-    let client = match hub::Hub::new(&endpoint) {
+    let client = match hub_client(endpoint) {
         Ok(client) => client,
-        Err(error) => {
-            say(&format!("error: {error}"));
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let unchanged = |error: &str| {
         say(&format!(
@@ -794,11 +787,7 @@ fn import_cyclonedx(file: &Path, manifest: &Path, force: bool) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let name = aitrust::bom::reader_parent(manifest)
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "imported".to_string());
+    let name = directory_name(&aitrust::bom::reader_parent(manifest), "imported");
     let imported = match aitrust::bom::cyclonedx::import(&document, &name) {
         Ok(imported) => imported,
         Err(error) => {
@@ -1000,10 +989,7 @@ fn init(dir: &Path, force: bool, from_hf_cache: Option<Option<PathBuf>>) -> u8 {
             }
         }
     };
-    let name = std::fs::canonicalize(dir)
-        .ok()
-        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "my-project".to_string());
+    let name = directory_name(dir, "my-project");
     let text = aitrust::init::manifest_text(dir, &name, &found, &cached, io::stderr().is_terminal());
     if let Err(error) = aitrust::fsutil::write_atomic(&manifest, text.as_bytes()) {
         say(&format!("error: cannot write {}: {error}", manifest.display()));

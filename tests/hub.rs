@@ -395,15 +395,19 @@ fn the_token_is_sent_but_never_printed_or_written() {
         .create();
     let dir = tempfile::tempdir().unwrap();
     project(dir.path(), "private", WEIGHTS_SHA256, "");
-    let output = assert_cmd::Command::cargo_bin("aitrust")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("HF_HUB_DISABLE_IMPLICIT_TOKEN")
-        .env("HF_TOKEN", secret)
-        .env("HF_HOME", dir.path().join("no-home"))
-        .args(["lock", "--endpoint", &server.url(), "--now", common::NOW])
-        .output()
-        .unwrap();
+    let endpoint = server.url();
+    let lock_with_token = |dir: &Path| {
+        assert_cmd::Command::cargo_bin("aitrust")
+            .unwrap()
+            .current_dir(dir)
+            .env_remove("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+            .env("HF_TOKEN", secret)
+            .env("HF_HOME", dir.join("no-home"))
+            .args(["lock", "--endpoint", &endpoint, "--now", common::NOW])
+            .output()
+            .unwrap()
+    };
+    let output = lock_with_token(dir.path());
     assert_eq!(output.status.code(), Some(2));
     let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
     assert!(all.contains("acme/private") && all.contains("HF_TOKEN"), "{all}");
@@ -418,15 +422,7 @@ fn the_token_is_sent_but_never_printed_or_written() {
         .with_body(format!("{{\"error\": \"internal error for Bearer {secret}\"}}"))
         .create();
     project(dir.path(), "echo", WEIGHTS_SHA256, "");
-    let output = assert_cmd::Command::cargo_bin("aitrust")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("HF_HUB_DISABLE_IMPLICIT_TOKEN")
-        .env("HF_TOKEN", secret)
-        .env("HF_HOME", dir.path().join("no-home"))
-        .args(["lock", "--endpoint", &server.url(), "--now", common::NOW])
-        .output()
-        .unwrap();
+    let output = lock_with_token(dir.path());
     assert_eq!(output.status.code(), Some(2));
     let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
     assert!(

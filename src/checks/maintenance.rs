@@ -163,7 +163,7 @@ fn git_activity(path: &std::path::Path, now: time::OffsetDateTime) -> Option<Act
     let repository = git2::Repository::open(path).ok()?;
     let head = repository.head().ok()?.target()?;
     let history = crate::sources::git::history(&repository, head, now)?;
-    let rfc3339 = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).ok();
+    let rfc3339 = |t| Some(crate::sources::lockfile::rfc3339(t));
     Some(Activity {
         source: if history.shallow { "git-shallow" } else { "git" }.into(),
         status: "unknown".into(),
@@ -171,7 +171,7 @@ fn git_activity(path: &std::path::Path, now: time::OffsetDateTime) -> Option<Act
         age_days: Some((now - history.last).whole_days()),
         commits_90d: Some(history.commits_90d),
         commits_365d: Some(history.commits_365d),
-        created_at: history.first.and_then(rfc3339),
+        created_at: history.first.map(crate::sources::lockfile::rfc3339),
     })
 }
 

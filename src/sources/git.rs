@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::lockfile::LockedComponent;
+use super::lockfile::{LockedComponent, rfc3339};
 use crate::bom::ComponentKind;
 
 /// What a history says about upkeep.
@@ -53,11 +53,6 @@ pub fn history(repository: &git2::Repository, head: git2::Oid, now: OffsetDateTi
 }
 
 const DEADLINE: Duration = Duration::from_secs(120);
-
-fn rfc3339(time: OffsetDateTime) -> String {
-    time.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 /// Clones `url` (bare, into a temporary directory) and records its upkeep for the lock: the default branch's
 /// newest commit, the first commit, the commit counts, and the pinned `revision` resolved to a commit (it must
@@ -107,24 +102,10 @@ pub fn lock(
         None => head.to_string(),
     };
     let history = history(&repository, head, now).ok_or_else(|| format!("{url}: cannot read the history"))?;
-    Ok(LockedComponent {
-        id: id.to_string(),
-        source: "git".to_string(),
-        repository: url.to_string(),
-        kind: kind.as_str().to_string(),
-        revision: resolved,
-        fetched_at: rfc3339(now),
-        last_modified: Some(rfc3339(history.last)),
-        created_at: history.first.map(rfc3339),
-        disabled: false,
-        gated: "false".to_string(),
-        private: false,
-        downloads: None,
-        likes: None,
-        card_license: None,
-        commits_90d: Some(history.commits_90d),
-        commits_365d: Some(history.commits_365d),
-        files: Vec::new(),
-        missing: None,
-    })
+    let mut locked = LockedComponent::new(id, "git", url, kind, &resolved, now);
+    locked.last_modified = Some(rfc3339(history.last));
+    locked.created_at = history.first.map(rfc3339);
+    locked.commits_90d = Some(history.commits_90d);
+    locked.commits_365d = Some(history.commits_365d);
+    Ok(locked)
 }

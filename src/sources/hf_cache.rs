@@ -182,6 +182,10 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
     let digests = hash::hash_files(&paths, &bar);
     bar.finish();
     scan.blobs_verified = blobs.len();
+    let present: std::collections::BTreeSet<(usize, String)> = blobs
+        .iter()
+        .map(|(index, name, _)| (*index, name.clone()))
+        .collect();
     // (repository index, blob name) → (size, sha256) of blobs whose content matches their name
     let mut good: BTreeMap<(usize, String), (u64, Sha256Digest)> = BTreeMap::new();
     for ((index, name, path), digest) in blobs.iter().zip(digests) {
@@ -296,7 +300,8 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
                         lfs: is_hex(&blob, 64),
                     });
                 }
-                None if scan.corrupted.iter().any(|c| c.location.ends_with(&blob)) => {}
+                // a blob that is there but failed verification was reported above
+                None if present.contains(&(index, blob.clone())) => {}
                 None => scan
                     .corrupted
                     .push(bad(format!("links to blobs/{blob}, which is missing"))),

@@ -228,9 +228,7 @@ impl Hub {
             repository: repository.to_string(),
             kind: kind.as_str().to_string(),
             revision: resolved,
-            fetched_at: now
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            fetched_at: super::lockfile::rfc3339(now),
             last_modified: fetched.last_modified,
             created_at: fetched.created_at,
             disabled: fetched.disabled.unwrap_or(false),

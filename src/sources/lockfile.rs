@@ -81,6 +81,46 @@ pub struct LockedComponent {
     pub missing: Option<String>,
 }
 
+impl LockedComponent {
+    /// An entry with nothing known yet but what was asked and when: not disabled, not gated, no counts, no
+    /// files. The fetchers fill in what their source tells.
+    pub fn new(
+        id: &str,
+        source: &str,
+        repository: &str,
+        kind: crate::bom::ComponentKind,
+        revision: &str,
+        fetched_at: time::OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            source: source.to_string(),
+            repository: repository.to_string(),
+            kind: kind.as_str().to_string(),
+            revision: revision.to_string(),
+            fetched_at: rfc3339(fetched_at),
+            last_modified: None,
+            created_at: None,
+            disabled: false,
+            gated: "false".to_string(),
+            private: false,
+            downloads: None,
+            likes: None,
+            card_license: None,
+            commits_90d: None,
+            commits_365d: None,
+            files: Vec::new(),
+            missing: None,
+        }
+    }
+}
+
+/// A time as the lock writes it (RFC 3339).
+pub fn rfc3339(time: time::OffsetDateTime) -> String {
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// The lock file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LockFile {
