@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bom::{self, LoadError};
+use crate::bom::LoadError;
 use crate::checklist::{self, Checklist};
 use crate::checks::signature::Signatures;
 use crate::checks::{self, CheckCtx};
 use crate::findings::Findings;
 use crate::license;
 use crate::report::Audit;
+use crate::resolve;
 use crate::sources::local;
 
 /// What `aitrust check` was asked to do.
@@ -25,17 +26,6 @@ pub struct AuditOptions {
     /// Show a progress bar while hashing (only ever on a terminal).
     pub progress: bool,
 }
-
-/// The checks that exist in this version; a checklist item waiting on any other check stays open.
-pub const CHECKS_RUN: &[&str] = &[
-    "manifest",
-    "integrity",
-    "license",
-    "signature",
-    "provenance",
-    "documentation",
-    "maintenance",
-];
 
 /// The default answers file of a manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
@@ -58,7 +48,7 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
             Ok(public) => trusted.push((key.value.to_string(), public)),
             // ECDSA keys and certificates are trusted for model-signing bundles, by path.
             Err(crate::sign::keys::KeyError::Malformed { .. }) if is_other_trust_anchor(&path) => {}
-            Err(error) => return Err(LoadError::Key(Box::new(error))),
+            Err(error) => return Err(LoadError::Unusable(format!("trusted key: {error}"))),
         }
     }
     let signature = manifest.with_file_name(crate::sign::SIGNATURE_FILE);
@@ -70,9 +60,9 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
 
 /// Runs the whole audit. Any bad input file is an error (exit 2); findings are not errors.
 pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
-    let mut bom = bom::load(&options.manifest)?;
+    let mut bom = resolve::load(&options.manifest)?;
     if let Some(policy) = &options.policy {
-        bom.policy = bom::policy::load_file(policy)?;
+        bom.policy = resolve::load_policy(policy)?;
     }
     // The Global Checklist always; the policy's required checklists too. Answers may answer any shipped one.
     let global_required = bom.policy.checklist.require.iter().any(|r| r.value == "global");
@@ -142,7 +132,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
             walked_checklist,
             &evidence,
             answers.as_ref(),
-            CHECKS_RUN,
+            &checks::names(),
             &manifest_sha256,
         );
         checklist::item_findings(&report, *required, &mut findings);

@@ -30,7 +30,7 @@ impl From<toml_span::Span> for Span {
 }
 
 /// The text of a file aitrust read, kept so problems can quote it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceFile {
     /// The path as the user gave it (or as derived from what they gave), used in messages.
     pub path: PathBuf,

@@ -396,7 +396,7 @@ impl Findings {
         Self {
             policy_levels: Code::ALL
                 .iter()
-                .filter_map(|code| policy.level(*code).map(|level| (*code, level)))
+                .filter_map(|code| policy.level(code.as_str()).map(|level| (*code, level)))
                 .collect(),
             findings: Vec::new(),
         }

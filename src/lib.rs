@@ -6,17 +6,29 @@
 
 #![warn(missing_docs)]
 
-pub mod audit;
-pub mod bom;
-pub mod checklist;
-pub mod checks;
+// Layers, lowest first; a module uses only modules of lower layers (tests/architecture.rs enforces it).
+// 0 foundation
 pub mod diag;
 pub mod digest;
-pub mod findings;
 pub mod fsutil;
-pub mod init;
+pub mod tomlfile;
+// 1 the manifest model
+pub mod bom;
+// 2 findings
+pub mod findings;
+// 3 knowledge and the outside world
+pub mod checklist;
 pub mod license;
+pub mod sources;
+// 4 signatures, and resolving a manifest against the knowledge
+pub mod resolve;
+pub mod sign;
+// 5 checks, 6 the audit
+pub mod audit;
+pub mod checks;
+// 7 renderers, 8 interchange and schemas
+pub mod interchange;
 pub mod report;
 pub mod schema;
-pub mod sign;
-pub mod sources;
+// 9 commands (the binary is the face over them)
+pub mod commands;

@@ -31,7 +31,7 @@ evidence = [\"https://wiki.example.com/review\"]\nanswered_by = \"Jane Doe <jane
 }
 
 fn manifest_digest(root: &Path) -> String {
-    aitrust::sources::hash::sha256_bytes(&std::fs::read(root.join("aibom.toml")).unwrap()).to_string()
+    aitrust::digest::hash::sha256_bytes(&std::fs::read(root.join("aibom.toml")).unwrap()).to_string()
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn scripted_walk_writes_after_every_answer() {
     std::fs::create_dir(root.join("docs")).unwrap();
     std::fs::write(root.join("docs/eval.md"), "eval results").unwrap();
     let global = Checklist::global();
-    let report = checklist::walk(&global, &[], None, aitrust::audit::CHECKS_RUN, "digest");
+    let report = checklist::walk(&global, &[], None, &aitrust::checks::names(), "digest");
     let answers_path = root.join("aibom.answers.toml");
     let mut walk = interactive::Walk {
         checklist: &global,
@@ -241,7 +241,7 @@ fn scripted_walk_writes_after_every_answer() {
         bias.evidence,
         [checklist::answers::Evidence::File {
             path: "docs/eval.md".into(),
-            sha256: aitrust::sources::hash::sha256_bytes(b"eval results").to_string()
+            sha256: aitrust::digest::hash::sha256_bytes(b"eval results").to_string()
         }]
     );
     assert_eq!(

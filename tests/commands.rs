@@ -23,7 +23,7 @@ fn hash_output_is_read_back_by_sha256sum() {
     );
     assert!(text.starts_with(&format!(
         "{}  model/a.bin\n",
-        aitrust::sources::hash::sha256_bytes(&vec![7u8; 3 << 20])
+        aitrust::digest::hash::sha256_bytes(&vec![7u8; 3 << 20])
     )));
     assert!(text.contains("model/sub/b.json"));
     assert!(

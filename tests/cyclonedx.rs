@@ -51,7 +51,7 @@ fn validate(document: &serde_json::Value) {
     let errors = schema_errors(document);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(
-        aitrust::bom::cyclonedx::check_references(document),
+        aitrust::interchange::cyclonedx::check_references(document),
         Vec::<String>::new()
     );
     // the validator does reject what the schema forbids
@@ -172,7 +172,7 @@ fn lineage_exports_as_pedigree_and_dependencies() {
     let mut broken = document.clone();
     broken["dependencies"][1]["dependsOn"] = serde_json::json!(["model:nope"]);
     assert_eq!(
-        aitrust::bom::cyclonedx::check_references(&broken),
+        aitrust::interchange::cyclonedx::check_references(&broken),
         ["reference model:nope points to no bom-ref"]
     );
 }

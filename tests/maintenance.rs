@@ -59,7 +59,7 @@ fn git_project(dir: &std::path::Path, times: &[i64], policy: &str) -> serde_json
         "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
 [[model]]\nid = \"m\"\nsource = \"git\"\nurl = \"https://git.example.com/m.git\"\nrevision = \"{head}\"\npath = \"models/m\"\nlicense = \"mit\"\npublisher = \"acme\"\nbase_model = []\n\
   [[model.file]]\n  path = \"weights.bin\"\n  sha256 = \"{}\"\n{policy}",
-        aitrust::sources::hash::sha256_bytes(last.as_bytes())
+        aitrust::digest::hash::sha256_bytes(last.as_bytes())
     );
     std::fs::write(dir.join("aibom.toml"), manifest).unwrap();
     json_report(dir, &[]).1
@@ -106,7 +106,7 @@ fn local_components_need_a_maintainer_and_a_recent_review() {
         format!(
             "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
 [[dataset]]\nid = \"d\"\nsource = \"local\"\npath = \"d.csv\"\nsha256 = \"{}\"\nlicense = \"cc0-1.0\"\npublisher = \"us\"\ncollection = \"ours\"\n{extra}",
-            aitrust::sources::hash::sha256_bytes(b"a,b\n")
+            aitrust::digest::hash::sha256_bytes(b"a,b\n")
         )
     };
     let audit = |extra: &str| {

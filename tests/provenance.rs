@@ -59,7 +59,7 @@ fn publisher_policy_and_recorded_decisions() {
     assert_eq!(code, 0);
     assert!(codes(&report).contains(&"PRV003".to_string()));
     // a current "met" answer naming the publisher clears it; one for an older manifest does not
-    let digest = aitrust::sources::hash::sha256_bytes(manifest.as_bytes()).to_string();
+    let digest = aitrust::digest::hash::sha256_bytes(manifest.as_bytes()).to_string();
     let answer = |digest: &str| {
         format!(
             "[[answer]]\nchecklist = \"global\"\nitem = \"trust-model-deployment\"\nstatus = \"met\"\n\
@@ -120,8 +120,8 @@ fn git_clones_must_be_at_the_pinned_commit_and_clean() {
 license = \"mit\"\npublisher = \"acme\"\ntrained_on = []\nbase_model = []\n\
   [[model.file]]\n  path = \"config.json\"\n  sha256 = \"{}\"\n\
   [[model.file]]\n  path = \"model.safetensors\"\n  sha256 = \"{}\"\n[policy]\nlevels = {{ \"PRV006\" = \"allow\" }}\n",
-            aitrust::sources::hash::sha256_bytes(b"{}"),
-            aitrust::sources::hash::sha256_bytes(b"weights"),
+            aitrust::digest::hash::sha256_bytes(b"{}"),
+            aitrust::digest::hash::sha256_bytes(b"weights"),
         )
     };
     std::fs::write(dir.path().join("aibom.toml"), manifest(&commit)).unwrap();
@@ -135,8 +135,8 @@ license = \"mit\"\npublisher = \"acme\"\ntrained_on = []\nbase_model = []\n\
     std::fs::write(
         dir.path().join("aibom.toml"),
         manifest(&commit).replace(
-            &aitrust::sources::hash::sha256_bytes(b"weights").to_string(),
-            &aitrust::sources::hash::sha256_bytes(b"changed").to_string(),
+            &aitrust::digest::hash::sha256_bytes(b"weights").to_string(),
+            &aitrust::digest::hash::sha256_bytes(b"changed").to_string(),
         ),
     )
     .unwrap();

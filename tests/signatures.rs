@@ -103,8 +103,8 @@ fn a_file_changed_with_its_digest_rewritten_is_caught() {
     let text = std::fs::read_to_string(&manifest)
         .unwrap()
         .replace(
-            &aitrust::sources::hash::sha256_bytes(&old).to_string(),
-            &aitrust::sources::hash::sha256_bytes(new).to_string(),
+            &aitrust::digest::hash::sha256_bytes(&old).to_string(),
+            &aitrust::digest::hash::sha256_bytes(new).to_string(),
         )
         .replace(&format!("size = {}", old.len()), &format!("size = {}", new.len()));
     std::fs::write(&manifest, text).unwrap();
@@ -148,7 +148,7 @@ fn re_signed_by_an_untrusted_key_fails() {
     let fixed = text
         .replace(
             "7486da8f1e13943fae21a0b043f1e99640d7d8ebafb25266478b5cddae1272b5",
-            &aitrust::sources::hash::sha256_bytes(b"evil weights").to_string(),
+            &aitrust::digest::hash::sha256_bytes(b"evil weights").to_string(),
         )
         .replace("size = 4096", "size = 12");
     std::fs::write(&manifest, fixed).unwrap();

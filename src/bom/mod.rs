@@ -7,11 +7,9 @@
 //! at all becomes a [`Bom`]; otherwise every problem is reported at once.
 
 pub mod card;
-pub mod cyclonedx;
 mod parse;
 pub mod paths;
 pub mod policy;
-pub(crate) mod reader;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -20,80 +18,11 @@ use serde::Serialize;
 
 pub use self::paths::RelPath;
 pub use self::policy::Policy;
-use crate::diag::{FileProblems, SourceFile, Span};
+use crate::diag::{SourceFile, Span};
 use crate::digest::Sha256Digest;
-
-/// A value with the span it was read from. Serialises (and has a schema) as the bare value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Where it was written.
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    /// Pairs a value with its span.
-    pub fn new(value: T, span: impl Into<Span>) -> Self {
-        Self {
-            value,
-            span: span.into(),
-        }
-    }
-}
-
-impl<T> std::ops::Deref for Spanned<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T: Serialize> Serialize for Spanned<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
-    }
-}
-
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-}
-
-/// Defines a closed set of manifest values: the enum, its spellings, serde and schema support.
-macro_rules! choice_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
-        pub enum $name {
-            $($(#[$variant_meta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            /// The spelling used in files.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),+
-                }
-            }
-        }
-
-        impl crate::bom::reader::Choice for $name {
-            const CHOICES: &'static [(&'static str, Self)] = &[$(($text, Self::$variant)),+];
-        }
-    };
-}
-pub(crate) use choice_enum;
+pub(crate) use crate::tomlfile::choice_enum;
+use crate::tomlfile::reader;
+pub use crate::tomlfile::{LoadError, Spanned};
 
 choice_enum! {
     /// Why the project uses its AI parts.
@@ -455,38 +384,32 @@ impl FileEntry {
     }
 }
 
-/// Why a manifest could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be read at all.
-    #[error("cannot read {}: {source}", crate::diag::display_path(path))]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file was read and has problems.
-    #[error("{0}")]
-    Invalid(Box<FileProblems>),
-    /// A key the policy names cannot be used.
-    #[error("error: trusted key: {0}")]
-    Key(Box<crate::sign::keys::KeyError>),
-}
-
 /// The directory a file's relative paths are resolved against.
 pub fn reader_parent(path: &Path) -> PathBuf {
     reader::parent_directory(path)
 }
 
-/// Reads and checks a manifest file.
+/// Checks of a policy that need more than its shape, supplied by the layer that has the knowledge
+/// (`crate::resolve`). Their problems join the file's own, so every problem is still reported at once.
+pub type PolicyCheck<'a> = &'a dyn Fn(&Policy) -> Vec<crate::diag::Problem>;
+
+/// No further policy checks.
+pub fn shape_only(_: &Policy) -> Vec<crate::diag::Problem> {
+    Vec::new()
+}
+
+/// Reads and checks a manifest file's shape (use `crate::resolve::load` for the full check).
 pub fn load(path: &Path) -> Result<Bom, LoadError> {
+    load_with(path, &shape_only)
+}
+
+/// Reads and checks a manifest file, with `resolve`'s policy checks.
+pub fn load_with(path: &Path, resolve: PolicyCheck<'_>) -> Result<Bom, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    from_bytes(path, &reader::parent_directory(path), &bytes)
+    from_bytes_with(path, &reader::parent_directory(path), &bytes, resolve)
 }
 
 /// Checks a manifest held in memory; `path` is used in messages, `root` resolves relative paths.
@@ -503,8 +426,44 @@ pub fn load(path: &Path) -> Result<Bom, LoadError> {
 /// assert!(error.to_string().contains("aibom.toml:3:1"));
 /// ```
 pub fn from_bytes(path: &Path, root: &Path, bytes: &[u8]) -> Result<Bom, LoadError> {
-    let sha256 = crate::sources::hash::sha256_bytes(bytes);
+    from_bytes_with(path, root, bytes, &shape_only)
+}
+
+/// [`from_bytes`] with `resolve`'s policy checks.
+pub fn from_bytes_with(
+    path: &Path,
+    root: &Path,
+    bytes: &[u8],
+    resolve: PolicyCheck<'_>,
+) -> Result<Bom, LoadError> {
+    let sha256 = crate::digest::hash::sha256_bytes(bytes);
     let source =
         crate::diag::decode_utf8(path, bytes).map_err(|problems| LoadError::Invalid(Box::new(problems)))?;
-    parse::parse(source, root.to_path_buf(), sha256).map_err(LoadError::Invalid)
+    parse::parse(source, root.to_path_buf(), sha256, resolve).map_err(LoadError::Invalid)
+}
+
+/// An id made from `name` (lower-case, `-` for anything else), unique among `ids`, which it joins.
+pub fn unique_id(ids: &mut std::collections::BTreeSet<String>, name: &str) -> String {
+    let mut base: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    if base.is_empty() {
+        base = "component".to_string();
+    }
+    let mut id = base.clone();
+    let mut counter = 2;
+    while !ids.insert(id.clone()) {
+        id = format!("{base}-{counter}");
+        counter += 1;
+    }
+    id
 }

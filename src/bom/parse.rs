@@ -2,29 +2,24 @@
 
 use std::path::PathBuf;
 
-use super::reader::{Collector, TableReader};
 use super::{
     Bom, Component, ComponentKind, Dataset, FileEntry, Model, Project, RelPath, SignatureRef, Spanned, Usage,
 };
 use crate::diag::{FileProblems, Problem, SourceFile, Span};
 use crate::digest::Sha256Digest;
+use crate::tomlfile::reader::{Collector, TableReader};
 
 /// Parses and validates; returns every problem at once on failure.
 pub(super) fn parse(
     source: SourceFile,
     root: PathBuf,
     sha256: Sha256Digest,
+    resolve: super::PolicyCheck<'_>,
 ) -> Result<Bom, Box<FileProblems>> {
     let kept = source.clone();
-    super::reader::parse_document(source, "the manifest", |top, collector| {
-        read_document(top, collector, kept, root, sha256)
+    crate::tomlfile::reader::parse_document(source, "the manifest", |top, collector| {
+        read_document(top, collector, kept, root, sha256, resolve)
     })
-}
-
-/// A TOML syntax error as a problem.
-pub(crate) fn syntax_problem(error: &toml_span::Error) -> Problem {
-    Problem::new(error.span, format!("invalid TOML: {error}"))
-        .with_help("fix the TOML syntax (strings in double quotes, one key per line, tables in [brackets])")
 }
 
 fn read_document(
@@ -33,6 +28,7 @@ fn read_document(
     source: SourceFile,
     root: PathBuf,
     sha256: Sha256Digest,
+    resolve: super::PolicyCheck<'_>,
 ) -> Option<Bom> {
     let schema = read_schema(&mut top, collector);
     let project = match top.table("project") {
@@ -56,10 +52,16 @@ fn read_document(
         .into_iter()
         .filter_map(|table| read_dataset(table, collector))
         .collect();
-    let policy = top
+    let mut policy = top
         .table("policy")
         .map(|table| super::policy::read_policy(table, collector, root.clone(), true))
         .unwrap_or_else(|| super::policy::Policy::empty(root.clone()));
+    if policy.is_given {
+        policy.source = source.clone();
+        for problem in resolve(&policy) {
+            collector.push(problem);
+        }
+    }
     top.finish();
     super::validate::validate(&models, &datasets, &policy, collector);
     Some(Bom {

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::reader::{Collector, TableReader};
 use super::{RelPath, Spanned, choice_enum};
-use crate::diag::{Problem, nearest};
-use crate::findings::Code;
+use crate::diag::{Problem, SourceFile};
+use crate::tomlfile::reader::{Collector, TableReader};
 
 choice_enum! {
     /// Which components must carry a valid signature from a trusted key.
@@ -70,6 +69,14 @@ pub struct Policy {
     #[serde(skip)]
     #[schemars(skip)]
     pub from_manifest: bool,
+    /// The codes named in `levels`, where they were written (checked against the finding codes on resolve).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub level_codes: Vec<Spanned<String>>,
+    /// The text the policy was read from (the manifest, or the `--policy` file), for locations on resolve.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: SourceFile,
 }
 
 /// `licenses.*`.
@@ -163,8 +170,8 @@ impl Policy {
     }
 
     /// The level the policy sets for a code, if any.
-    pub fn level(&self, code: Code) -> Option<Level> {
-        self.levels.get(code.as_str()).map(|level| level.value)
+    pub fn level(&self, code: &str) -> Option<Level> {
+        self.levels.get(code).map(|level| level.value)
     }
 }
 
@@ -188,11 +195,8 @@ pub(crate) fn read_policy(
         .map(read_maintenance)
         .unwrap_or_default();
     let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
-    let checklist = table
-        .table("checklist")
-        .map(|t| read_checklist(t, collector))
-        .unwrap_or_default();
-    let levels = table
+    let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
+    let (levels, level_codes) = table
         .table("levels")
         .map(|t| read_levels(t, collector))
         .unwrap_or_default();
@@ -207,26 +211,8 @@ pub(crate) fn read_policy(
         base,
         is_given: true,
         from_manifest,
-    }
-}
-
-/// Policy license entries name one license each, in any spelling the knowledge base knows.
-fn check_license_ids(ids: &[Spanned<String>], key: &str, collector: &Collector) {
-    let kb = crate::license::KnowledgeBase::embedded();
-    for id in ids {
-        match crate::license::normalize(&id.value, kb) {
-            Ok(normalized) if crate::license::rules::leaves(&normalized.expression).len() == 1 => {}
-            Ok(_) => collector.push(
-                Problem::new(
-                    id.span,
-                    format!("`{}` in {key} is an expression, not one license", id.value),
-                )
-                .with_help("list each license as its own entry"),
-            ),
-            Err(error) => collector.push(
-                Problem::new(id.span, format!("`{}` in {key}: {error}", id.value)).with_help(error.help()),
-            ),
-        }
+        level_codes,
+        source: SourceFile::default(),
     }
 }
 
@@ -251,13 +237,8 @@ fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> Licen
             })
         })
         .collect();
-    for exception in &exceptions {
-        check_license_ids(&exception.allow, "licenses.exceptions", collector);
-    }
     let allow = table.strings("allow");
     let deny = table.strings("deny");
-    check_license_ids(&allow, "licenses.allow", collector);
-    check_license_ids(&deny, "licenses.deny", collector);
     let policy = LicensePolicy {
         allow,
         deny,
@@ -301,49 +282,22 @@ fn read_publishers(mut table: TableReader<'_, '_>) -> PublisherPolicy {
     policy
 }
 
-fn read_checklist(mut table: TableReader<'_, '_>, collector: &Collector) -> ChecklistPolicy {
-    let require = table.strings("require");
-    for reference in &require {
-        let shipped = crate::checklist::BUILTIN
-            .iter()
-            .any(|(id, _, _)| *id == reference.value);
-        let file =
-            reference.value.ends_with(".toml") && super::paths::RelPath::parse(&reference.value).is_ok();
-        if !shipped && !file {
-            let ids: Vec<&str> = crate::checklist::BUILTIN.iter().map(|(id, _, _)| *id).collect();
-            collector.push(
-                Problem::new(reference.span, format!("unknown checklist `{}`", reference.value)).with_help(
-                    format!(
-                        "use a shipped checklist ({}) or a relative path to a .toml file",
-                        ids.join(", ")
-                    ),
-                ),
-            );
-        }
-    }
-    let policy = ChecklistPolicy { require };
+fn read_checklist(mut table: TableReader<'_, '_>) -> ChecklistPolicy {
+    let policy = ChecklistPolicy {
+        require: table.strings("require"),
+    };
     table.finish();
     policy
 }
 
-fn read_levels(table: TableReader<'_, '_>, collector: &Collector) -> BTreeMap<String, Spanned<Level>> {
+fn read_levels(
+    table: TableReader<'_, '_>,
+    collector: &Collector,
+) -> (BTreeMap<String, Spanned<Level>>, Vec<Spanned<String>>) {
     let mut levels = BTreeMap::new();
+    let mut codes = Vec::new();
     for (code, value) in table.entries() {
-        if Code::parse(&code.value).is_none() {
-            let all: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
-            let help = match nearest(&code.value, all.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`? `aitrust explain` lists every code"),
-                None => "`aitrust explain` lists every finding code".to_string(),
-            };
-            collector.push(
-                Problem::new(
-                    code.span,
-                    format!("unknown finding code `{}` in levels", code.value),
-                )
-                .with_help(help),
-            );
-            continue;
-        }
+        codes.push(code.clone());
         let Some(text) = value.as_str() else {
             collector.push(
                 Problem::new(
@@ -356,20 +310,33 @@ fn read_levels(table: TableReader<'_, '_>, collector: &Collector) -> BTreeMap<St
         };
         let text = Spanned::new(text.to_string(), value.span);
         if let Some(level) =
-            super::reader::choice_from::<Level>(&text, &code.value, "[policy.levels]", collector)
+            crate::tomlfile::reader::choice_from::<Level>(&text, &code.value, "[policy.levels]", collector)
         {
             levels.insert(code.value, level);
         }
     }
-    levels
+    (levels, codes)
 }
 
-/// Loads a policy file given with `--policy`.
-pub fn load_file(path: &Path) -> Result<Policy, super::LoadError> {
-    let base = super::reader::parent_directory(path);
-    super::reader::load_document(path, "the policy file", |table, collector| {
-        Some(read_policy(table, collector, base, false))
+/// Loads a policy file given with `--policy` (its shape only; `resolve` checks what needs knowledge).
+pub fn load_file(path: &Path, resolve: super::PolicyCheck<'_>) -> Result<Policy, super::LoadError> {
+    let base = crate::tomlfile::reader::parent_directory(path);
+    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source =
+        crate::diag::decode_utf8(path, &bytes).map_err(|p| super::LoadError::Invalid(Box::new(p)))?;
+    let kept = source.clone();
+    crate::tomlfile::reader::parse_document(source, "the policy file", |table, collector| {
+        let mut policy = read_policy(table, collector, base, false);
+        policy.source = kept;
+        for problem in resolve(&policy) {
+            collector.push(problem);
+        }
+        Some(policy)
     })
+    .map_err(super::LoadError::Invalid)
 }
 
 impl Default for UnknownLicense {

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::reader::Collector;
 use super::{Component, Dataset, Model, Policy, SourceKind};
 use crate::diag::{Problem, nearest};
+use crate::tomlfile::reader::Collector;
 
 /// The parts of the manifest that were read, even when others (say `[project]`) had problems.
 struct Parts<'a> {

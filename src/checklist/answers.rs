@@ -17,10 +17,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Checklist;
-use crate::bom::reader::{Collector, TableReader};
 use crate::bom::{Spanned, choice_enum};
 use crate::diag::{Problem, Span, nearest};
 use crate::digest::Sha256Digest;
+use crate::tomlfile::reader::{Collector, TableReader};
 
 choice_enum! {
     /// What a person answered.
@@ -91,7 +91,7 @@ impl Answers {
 
 /// Loads and validates an answers file against the checklists it may answer.
 pub fn load(path: &Path, checklists: &[&Checklist]) -> Result<Answers, crate::bom::LoadError> {
-    crate::bom::reader::load_document(path, "the answers file", |mut top, collector| {
+    crate::tomlfile::reader::load_document(path, "the answers file", |mut top, collector| {
         let mut answers = Vec::new();
         for table in top.tables("answer", "[[answer]]") {
             if let Some(answer) = read_answer(table, checklists, collector) {
@@ -243,7 +243,7 @@ fn read_evidence(table: &mut TableReader<'_, '_>, collector: &Collector) -> Vec<
 /// The answers file in canonical form: sorted by checklist and item, one key per line, in a fixed order, so it
 /// diffs well in code review.
 pub fn to_toml(answers: &Answers) -> String {
-    let string = crate::init::toml_string;
+    let string = crate::tomlfile::toml_string;
     let mut sorted: Vec<&Answer> = answers.answers.iter().collect();
     sorted.sort_by(|a, b| (&a.checklist, &a.item).cmp(&(&b.checklist, &b.item)));
     let mut out = String::from(

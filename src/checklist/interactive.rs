@@ -196,7 +196,7 @@ fn ask_evidence(
     answers_path: &Path,
     required: bool,
 ) -> io::Result<Option<Vec<Evidence>>> {
-    let base = crate::bom::reader::parent_directory(answers_path);
+    let base = crate::tomlfile::reader::parent_directory(answers_path);
     let mut evidence = Vec::new();
     loop {
         let prompt = if evidence.is_empty() {
@@ -226,10 +226,8 @@ fn ask_evidence(
                 continue;
             }
         };
-        match crate::sources::hash::hash_file(
-            &relative.under(&base),
-            &crate::sources::hash::Progress::hidden(),
-        ) {
+        match crate::digest::hash::hash_file(&relative.under(&base), &crate::digest::hash::Progress::hidden())
+        {
             Ok(digest) => evidence.push(Evidence::File {
                 path: relative.to_string(),
                 sha256: digest.sha256.to_string(),

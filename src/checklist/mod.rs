@@ -13,9 +13,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::bom::reader::TableReader;
 use crate::diag::{FileProblems, Problem, SourceFile};
 use crate::findings::{Code, Finding, Severity};
+use crate::tomlfile::reader::TableReader;
 pub use answers::{Answer, AnswerStatus, Answers};
 
 /// The checklist shipped with aitrust.
@@ -131,7 +131,7 @@ impl Checklist {
     /// Parses a checklist file.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Box<FileProblems>> {
         let source = SourceFile::new(path, text.to_string());
-        crate::bom::reader::parse_document(source, "the checklist", |mut top, collector| {
+        crate::tomlfile::reader::parse_document(source, "the checklist", |mut top, collector| {
             let id = top.required_string("id", "\"global\"");
             let title = top.required_string("title", "\"...\"");
             let extends = top.string("extends").map(|e| e.value);

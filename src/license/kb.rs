@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::bom::reader::{Collector, TableReader, parse_document};
 use crate::bom::{Spanned, choice_enum};
 use crate::diag::{Problem, SourceFile};
+use crate::tomlfile::reader::{Collector, TableReader, parse_document};
 
 /// The knowledge base's source.
 pub const LICENSES_TOML: &str = include_str!("licenses.toml");

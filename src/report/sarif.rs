@@ -52,7 +52,7 @@ pub fn render(audit: &Audit) -> String {
                 .map_or((audit.manifest.path.clone(), 1, 1), |l| {
                     (l.path.clone(), l.line.max(1), l.column.max(1))
                 });
-            let fingerprint = crate::sources::hash::sha256_bytes(
+            let fingerprint = crate::digest::hash::sha256_bytes(
                 format!(
                     "{}|{}|{}",
                     finding.code,

@@ -190,7 +190,7 @@ mod tests {
         let other = SigningKey::from_bytes(&[8u8; 32]);
         let statement = Statement {
             statement_type: STATEMENT_TYPE.to_string(),
-            subject: vec![Subject::sha256("a", &crate::sources::hash::sha256_bytes(b"a"))],
+            subject: vec![Subject::sha256("a", &crate::digest::hash::sha256_bytes(b"a"))],
             predicate_type: "p".to_string(),
             predicate: serde_json::json!({}),
         };

@@ -42,7 +42,7 @@ pub fn key_id(key: &VerifyingKey) -> String {
     let der = key
         .to_public_key_der()
         .expect("an ed25519 public key always encodes");
-    format!("sha256:{}", crate::sources::hash::sha256_bytes(der.as_bytes()))
+    format!("sha256:{}", crate::digest::hash::sha256_bytes(der.as_bytes()))
 }
 
 /// Writes `PREFIX.key` (PKCS#8 PEM, mode 0600) and `PREFIX.pub` (SPKI PEM); refuses to overwrite either.

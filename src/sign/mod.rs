@@ -202,40 +202,6 @@ pub fn verify_envelope(
 /// The predicate type of an audit attestation (`aitrust attest`).
 pub const ATTESTATION_PREDICATE_TYPE: &str = "https://github.com/aitrust/aitrust/attestation/audit/v1";
 
-/// The statement of an audit attestation: the manifest and its artifacts as subjects, the audit's outcome as
-/// the predicate.
-pub fn attestation_statement(subjects: Vec<Subject>, audit: &crate::report::Audit) -> Statement {
-    let mut codes: Vec<&str> = audit.findings.iter().map(|f| f.code.as_str()).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let checklists: Vec<serde_json::Value> = audit
-        .checklists
-        .iter()
-        .map(|c| {
-            let items: serde_json::Map<String, serde_json::Value> = c
-                .items
-                .iter()
-                .map(|i| (i.id.clone(), serde_json::json!(i.status.as_str())))
-                .collect();
-            serde_json::json!({ "id": c.id, "items": items })
-        })
-        .collect();
-    Statement {
-        statement_type: dsse::STATEMENT_TYPE.to_string(),
-        subject: subjects,
-        predicate_type: ATTESTATION_PREDICATE_TYPE.to_string(),
-        predicate: serde_json::json!({
-            "tool": { "name": "aitrust", "version": audit.tool.version },
-            "generatedAt": audit.generated_at,
-            "manifest": { "path": audit.manifest.path, "sha256": audit.manifest.sha256 },
-            "verdict": audit.verdict,
-            "summary": audit.summary,
-            "findingCodes": codes,
-            "checklists": checklists,
-        }),
-    }
-}
-
 /// The outcome of verifying an attestation.
 #[derive(Clone, Debug)]
 pub enum AttestationCheck {

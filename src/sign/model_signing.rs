@@ -23,7 +23,7 @@ use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 
 use super::dsse::{IN_TOTO_PAYLOAD_TYPE, STATEMENT_TYPE, pae};
-use crate::sources::hash::{self, Progress};
+use crate::digest::hash::{self, Progress};
 
 const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 const PREDICATE_V1: &str = "https://model_signing/signature/v1.0";

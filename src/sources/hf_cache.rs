@@ -19,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::bom::ComponentKind;
 use crate::bom::card::CardData;
 use crate::digest::Sha256Digest;
-use crate::sources::hash::{self, Progress};
+use crate::digest::hash::{self, Progress};
 
 /// The cache directory when none is given: `HF_HUB_CACHE`, else `HF_HOME/hub`, else
 /// `~/.cache/huggingface/hub` (`XDG_CACHE_HOME` is honoured as huggingface_hub does).

@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::bom::{Bom, Component, RelPath};
-use crate::sources::hash::{self, FileDigest, Progress};
+use crate::digest::hash::{self, FileDigest, Progress};
 
 /// What was found on disk for one declared file (or a single-file component).
 #[derive(Clone, Debug, PartialEq, Eq)]

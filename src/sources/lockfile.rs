@@ -22,10 +22,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::bom::LoadError;
-use crate::bom::reader::{TableReader, load_document};
 use crate::diag::Problem;
 use crate::digest::Sha256Digest;
-use crate::init::toml_string;
+use crate::tomlfile::reader::{TableReader, load_document};
+use crate::tomlfile::toml_string;
 
 /// A file of a Hub repository at the locked revision.
 #[derive(Clone, Debug, PartialEq, Eq)]

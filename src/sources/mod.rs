@@ -2,9 +2,7 @@
 //! Hub and git sources join here, with their results recorded in a lock file so CI can run offline.
 
 pub mod git;
-pub mod hash;
 pub mod hf_cache;
 pub mod hub;
-pub mod import_hf;
 pub mod local;
 pub mod lockfile;

@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::hub::{Hub, HubError};
-use super::lockfile::{LockFile, LockedComponent};
 use crate::bom::ComponentKind;
+use crate::sources::hub::{Hub, HubError};
+use crate::sources::lockfile::{LockFile, LockedComponent};
 
 /// One repository to import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +127,7 @@ pub fn import(
             .find(|(_, name, k)| name == repository && *k == kind)
             .map(|(id, _, _)| id.clone())
             .unwrap_or_else(|| {
-                crate::init::unique_id(taken, repository.rsplit('/').next().unwrap_or(repository))
+                crate::bom::unique_id(taken, repository.rsplit('/').next().unwrap_or(repository))
             })
     };
     // breadth-first over the lineage, at most 16 repositories

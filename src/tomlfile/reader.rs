@@ -329,10 +329,7 @@ pub(crate) fn parse_document<T>(
     let document = match toml_span::parse(&source.text) {
         Ok(document) => document,
         Err(error) => {
-            return Err(Box::new(FileProblems::new(
-                source,
-                vec![super::parse::syntax_problem(&error)],
-            )));
+            return Err(Box::new(FileProblems::new(source, vec![syntax_problem(&error)])));
         }
     };
     let collector = Collector::default();
@@ -364,4 +361,10 @@ pub(crate) fn parent_directory(path: &Path) -> PathBuf {
         .map(Path::to_path_buf)
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A TOML syntax error as a problem.
+pub(crate) fn syntax_problem(error: &toml_span::Error) -> Problem {
+    Problem::new(error.span, format!("invalid TOML: {error}"))
+        .with_help("fix the TOML syntax (strings in double quotes, one key per line, tables in [brackets])")
 }

@@ -10,9 +10,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::bom::card::{self, CardData};
+use crate::bom::unique_id;
 use crate::bom::{ComponentKind, RelPath};
-use crate::sources::hash::{self, FileDigest, Progress};
+use crate::digest::hash::{self, FileDigest, Progress};
 use crate::sources::hf_cache::CachedRepo;
+use crate::tomlfile::toml_string;
 
 /// Model file formats, by extension.
 pub const MODEL_EXTENSIONS: &[&str] = &[
@@ -196,53 +198,6 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
         }
     }
     Ok(found)
-}
-
-/// An id made from `name` (lower-case, `-` for anything else), unique among `ids`, which it joins.
-pub(crate) fn unique_id(ids: &mut BTreeSet<String>, name: &str) -> String {
-    let mut base: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .trim_matches('-')
-        .to_string();
-    if base.is_empty() {
-        base = "component".to_string();
-    }
-    let mut id = base.clone();
-    let mut counter = 2;
-    while !ids.insert(id.clone()) {
-        id = format!("{base}-{counter}");
-        counter += 1;
-    }
-    id
-}
-
-/// A TOML basic string.
-pub fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Writes the manifest text for what was discovered, hashing every file.

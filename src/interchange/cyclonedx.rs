@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Bom, Component, ComponentKind, SourceKind};
-use crate::init::toml_string;
+use crate::bom::{Bom, Component, ComponentKind, SourceKind};
+use crate::tomlfile::toml_string;
 
 fn bom_ref(component: &Component) -> String {
     format!("{}:{}", component.kind.as_str(), component.id.value)

@@ -1,5 +1,7 @@
 //! `Sha256Digest`: the digest type of the whole tool (manifest, Hub LFS digests, signatures).
 
+pub mod hash;
+
 use std::fmt;
 use std::str::FromStr;
 

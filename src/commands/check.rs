@@ -1,0 +1,166 @@
+//! `aitrust check` (the CI gate) and `aitrust report` (the report for people).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{Console, Error, Outcome};
+use crate::audit::{self, AuditOptions};
+use crate::report::{self, Audit, Verdict, document::ReportFormat};
+
+/// The formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The table for people.
+    Table,
+    /// The JSON report.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// The Markdown report.
+    Markdown,
+}
+
+/// What the audit reads, shared by `check` and `report`.
+#[derive(Clone, Debug)]
+pub struct AuditInputs {
+    /// The manifest.
+    pub manifest: PathBuf,
+    /// A policy file replacing `[policy]`.
+    pub policy: Option<PathBuf>,
+    /// The answers file.
+    pub answers: Option<PathBuf>,
+    /// `--now` (RFC 3339), else the clock.
+    pub now: Option<String>,
+    /// Show a progress bar while hashing.
+    pub progress: bool,
+}
+
+impl AuditInputs {
+    /// Runs the audit on these inputs.
+    pub fn run(&self) -> Result<Audit, Error> {
+        let options = AuditOptions {
+            manifest: self.manifest.clone(),
+            policy: self.policy.clone(),
+            answers: self.answers.clone(),
+            now: super::parse_now(self.now.as_deref())?,
+            progress: self.progress,
+        };
+        Ok(audit::run(&options)?)
+    }
+}
+
+/// Where GitHub Actions wants the step summary, if `check` runs under it.
+#[derive(Clone, Debug, Default)]
+pub struct StepSummary {
+    /// `$GITHUB_STEP_SUMMARY` when `GITHUB_ACTIONS=true`.
+    pub path: Option<PathBuf>,
+}
+
+impl StepSummary {
+    /// From the environment.
+    pub fn from_env() -> Self {
+        let active = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+        Self {
+            path: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|_| active)
+                .map(PathBuf::from),
+        }
+    }
+}
+
+/// `aitrust check`: audits, renders in `format`, writes to `output` or returns it for stdout.
+pub fn check(
+    inputs: &AuditInputs,
+    format: Format,
+    output: Option<&Path>,
+    summary: &StepSummary,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    let audit = inputs.run()?;
+    let text = match format {
+        Format::Table => report::table::render(&audit),
+        Format::Json => report::json::render(&audit),
+        Format::Sarif => report::sarif::render(&audit),
+        Format::Junit => report::junit::render(&audit),
+        Format::Github => report::github::render(&audit),
+        Format::Markdown => render_document(&audit, &inputs.manifest, ReportFormat::Markdown, None)?,
+    };
+    let stdout = match output {
+        Some(path) => {
+            super::write(path, text.as_bytes())?;
+            String::new()
+        }
+        None => text,
+    };
+    append_step_summary(&audit, &inputs.manifest, summary, console);
+    Ok(Outcome::with_status(audit.verdict == Verdict::Fail, stdout))
+}
+
+/// Renders the HTML or Markdown report of an audit, with the report's provenance.
+pub fn render_document(
+    audit: &Audit,
+    manifest: &Path,
+    format: ReportFormat,
+    templates: Option<&Path>,
+) -> Result<String, Error> {
+    let (git_commit, git_dirty) = report::document::git_state(&crate::bom::reader_parent(manifest));
+    let provenance = report::document::Provenance {
+        tool: format!("aitrust {}", audit.tool.version),
+        generated_at: audit.generated_at.clone(),
+        manifest: audit.manifest.path.clone(),
+        manifest_sha256: audit.manifest.sha256.clone(),
+        git_commit,
+        git_dirty,
+    };
+    report::document::render(audit, &provenance, format, templates)
+        .map_err(|error| Error::msg(error.to_string()))
+}
+
+/// `aitrust report`: writes the report for people to `output`. The audit's verdict does not change the exit.
+pub fn report(
+    inputs: &AuditInputs,
+    format: ReportFormat,
+    output: &Path,
+    templates: Option<&Path>,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    let audit = inputs.run()?;
+    let text = render_document(&audit, &inputs.manifest, format, templates)?;
+    super::write(output, text.as_bytes())?;
+    console.say(&format!(
+        "wrote {} (verdict: {})",
+        output.display(),
+        verdict_word(audit.verdict)
+    ));
+    Ok(Outcome::pass(""))
+}
+
+/// The verdict as a lower-case word.
+pub(crate) fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+    }
+}
+
+/// Under GitHub Actions, appends the Markdown report to the job's step summary.
+fn append_step_summary(audit: &Audit, manifest: &Path, summary: &StepSummary, console: &mut dyn Console) {
+    let Some(path) = &summary.path else {
+        return;
+    };
+    let Ok(text) = render_document(audit, manifest, ReportFormat::Markdown, None) else {
+        return;
+    };
+    let appended = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()));
+    if let Err(error) = appended {
+        console.say(&format!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}"));
+    }
+}

@@ -1,0 +1,151 @@
+//! Interchange commands: `export cyclonedx`, `import cyclonedx` and `import hf`.
+
+use std::path::Path;
+
+use super::{Console, Error, Outcome};
+use crate::interchange::{cyclonedx, import_hf};
+use crate::sources::lockfile;
+
+/// `aitrust export cyclonedx`: the manifest as a CycloneDX 1.6 ML-BOM, to `output` or stdout.
+pub fn export_cyclonedx(manifest: &Path, output: Option<&Path>, now: Option<&str>) -> Result<Outcome, Error> {
+    let now = super::parse_now(now)?;
+    let bom = crate::resolve::load(manifest)?;
+    let timestamp = now
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let document = cyclonedx::export(&bom, &timestamp);
+    let mut text = serde_json::to_string_pretty(&document).expect("a BOM is plain JSON");
+    text.push('\n');
+    match output {
+        Some(path) => {
+            super::write(path, text.as_bytes())?;
+            Ok(Outcome::pass(""))
+        }
+        None => Ok(Outcome::pass(text)),
+    }
+}
+
+/// `aitrust import cyclonedx`: writes a manifest from a CycloneDX ML-BOM.
+pub fn import_cyclonedx(
+    file: &Path,
+    manifest: &Path,
+    force: bool,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    if manifest.exists() && !force {
+        return Err(Error::msg(format!(
+            "{} already exists\nhelp: pass --force to replace it, or --manifest to write elsewhere",
+            manifest.display()
+        )));
+    }
+    let document: serde_json::Value = std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+    let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
+    let imported = cyclonedx::import(&document, &name)
+        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+    super::write(manifest, imported.manifest.as_bytes())?;
+    let mut message = format!(
+        "wrote {} with {} component{}",
+        manifest.display(),
+        imported.components,
+        super::plural(imported.components)
+    );
+    if !imported.dropped.is_empty() {
+        message.push_str("\nnot carried over:");
+        for line in &imported.dropped {
+            message.push_str(&format!("\n  - {line}"));
+        }
+    }
+    console.say(&message);
+    Ok(Outcome::pass(""))
+}
+
+/// What `import hf` was asked.
+#[derive(Clone, Debug)]
+pub struct HfImport<'a> {
+    /// `ORG/NAME[@REVISION]`.
+    pub repository: &'a str,
+    /// The repository is a dataset.
+    pub dataset: bool,
+    /// The manifest to edit (created if missing).
+    pub manifest: &'a Path,
+    /// The Hub's address.
+    pub endpoint: Option<&'a str>,
+    /// Only this repository.
+    pub no_deps: bool,
+    /// `--now`.
+    pub now: Option<&'a str>,
+}
+
+/// `aitrust import hf`: adds a Hub repository and its lineage to the manifest, pinned and locked.
+pub fn import_hf(request: &HfImport<'_>, console: &mut dyn Console) -> Result<Outcome, Error> {
+    let now = super::parse_now(request.now)?;
+    let manifest = request.manifest;
+    let kind = if request.dataset {
+        crate::bom::ComponentKind::Dataset
+    } else {
+        crate::bom::ComponentKind::Model
+    };
+    let parsed =
+        import_hf::Request::parse(request.repository, kind).map_err(|e| Error::msg(e.to_string()))?;
+    // an existing manifest must be valid before we touch it; a missing one is started
+    let original = if manifest.exists() {
+        crate::resolve::load(manifest)?;
+        std::fs::read_to_string(manifest)
+            .map_err(|error| Error::msg(format!("cannot read {}: {error}", manifest.display())))?
+    } else {
+        let name = super::directory_name(&crate::bom::reader_parent(manifest), "project");
+        format!(
+            "# AI bill of materials, started by `aitrust import hf`. See `aitrust explain` for the checks.\n\
+             schema = 1\n\n[project]\nname = {}\n",
+            crate::tomlfile::toml_string(&name)
+        )
+    };
+    let lock_path = lockfile::path_beside(manifest);
+    let lock = if lock_path.exists() {
+        lockfile::load(&lock_path)?
+    } else {
+        lockfile::LockFile::default()
+    };
+    let client = super::hub_client(request.endpoint)?;
+    let unchanged = |error: &str| {
+        Error::msg(format!(
+            "{error}\nnothing was written: {} is unchanged",
+            manifest.display()
+        ))
+    };
+    let imported = import_hf::import(&client, &original, lock, parsed, request.no_deps, now)
+        .map_err(|error| unchanged(&error))?;
+    let root = crate::bom::reader_parent(manifest);
+    if let Err(error) = crate::resolve::from_bytes(manifest, &root, imported.manifest.as_bytes()) {
+        return Err(unchanged(&format!(
+            "the imported manifest does not validate: {error}"
+        )));
+    }
+    crate::fsutil::write_atomic(manifest, imported.manifest.as_bytes())
+        .map_err(|error| unchanged(&format!("cannot write {}: {error}", manifest.display())))?;
+    if let Err(error) = crate::fsutil::write_atomic(&lock_path, lockfile::to_toml(&imported.lock).as_bytes())
+    {
+        return Err(Error::msg(format!(
+            "wrote {} but cannot write {}: {error}\nhelp: run `aitrust lock` to rebuild it",
+            manifest.display(),
+            lock_path.display()
+        )));
+    }
+    let mut message = String::new();
+    for line in &imported.summary {
+        message.push_str(&format!("{line}\n"));
+    }
+    message.push_str(&format!(
+        "wrote {} and {}",
+        manifest.display(),
+        lock_path.display()
+    ));
+    console.say(&message);
+    Ok(Outcome::pass(""))
+}
