@@ -8,9 +8,11 @@ use crate::checks::signature::Signatures;
 use crate::checks::{self, CheckCtx};
 use crate::findings::Findings;
 use crate::license;
-use crate::report::Audit;
+pub mod model;
+
 use crate::resolve;
 use crate::sources::local;
+pub use model::Audit;
 
 /// What `aitrust check` was asked to do.
 #[derive(Clone, Debug)]
@@ -144,7 +146,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
         .to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| options.now.unix_timestamp().to_string());
-    let sources = crate::report::Sources {
+    let sources = model::Sources {
         inventory: &inventory,
         licensing: &licensing,
         documentation: &documentation,

@@ -1,296 +1,11 @@
-//! The license assessment of a whole manifest: each component's own license judged against `[usage]`,
-//! restrictions flowing down `base_model` edges, training-data terms, model cards that disagree with the
-//! manifest, and policy entries nothing used. The license check turns the issues into findings; the audit
-//! reports each component's canonical license, verdict and obligations.
+//! What a model inherits along its lineage (base models, teachers) and from its training data: verdicts,
+//! obligations, naming duties, drift and conflicts.
 
-use std::collections::BTreeMap;
-
-use super::kb::{Commercial, Derivatives, FlowDown, KnowledgeBase, LicenseFacts, TrainedModel};
-use super::normalize::{NormalizeError, normalize};
-use super::rules::{self, CanonicalPolicy, Judgement, LicenseVerdict, ReasonKind, UseContext};
-use crate::bom::policy::{TrainingData, UnknownLicense};
-use crate::bom::{Bom, Component, Model, Purpose, Relation};
-use crate::diag::Span;
-use crate::findings::{Code, Severity};
-
-/// Something the license check reports.
-#[derive(Clone, Debug)]
-pub struct Issue {
-    /// The finding code.
-    pub code: Code,
-    /// A severity that replaces the code's default (policy `unknown` / `training_data`).
-    pub severity: Option<Severity>,
-    /// Where in the manifest.
-    pub span: Span,
-    /// What was found.
-    pub message: String,
-    /// What to do.
-    pub help: String,
-}
-
-/// One component's license outcome.
-#[derive(Clone, Debug)]
-pub struct ComponentLicense {
-    /// The component id.
-    pub id: String,
-    /// The canonical expression, when the declared license normalized.
-    pub canonical: Option<String>,
-    /// The verdict, including everything inherited.
-    pub verdict: LicenseVerdict,
-    /// What the project must do.
-    pub obligations: Vec<String>,
-    /// What to report.
-    pub issues: Vec<Issue>,
-}
-
-/// The whole manifest's license outcome.
-#[derive(Clone, Debug, Default)]
-pub struct Assessment {
-    /// In `Bom::components()` order.
-    pub components: Vec<ComponentLicense>,
-    /// Project-level issues (unused policy entries).
-    pub issues: Vec<Issue>,
-}
-
-impl Assessment {
-    /// The outcome of one component.
-    pub fn component(&self, id: &str) -> Option<&ComponentLicense> {
-        self.components.iter().find(|c| c.id == id)
-    }
-}
-
-/// A component's own license, before lineage.
-struct Own {
-    normalized: Option<super::Normalized>,
-    judgement: Judgement,
-    issues: Vec<Issue>,
-}
-
-fn unknown_severity(policy: &CanonicalPolicy) -> Severity {
-    match policy.unknown {
-        UnknownLicense::Deny => Severity::Error,
-        UnknownLicense::Warn => Severity::Warning,
-    }
-}
-
-fn judge_own(component: &Component, bom: &Bom, kb: &KnowledgeBase, policy: &CanonicalPolicy) -> Own {
-    let unknown_verdict = if policy.unknown == UnknownLicense::Deny {
-        LicenseVerdict::Deny
-    } else {
-        LicenseVerdict::NeedsReview
-    };
-    let mut judgement = Judgement::allow();
-    let mut issues = Vec::new();
-    let Some(declared) = &component.license else {
-        judgement.verdict = unknown_verdict;
-        issues.push(Issue {
-            code: Code::Lic001,
-            severity: Some(unknown_severity(policy)),
-            span: component.id.span,
-            message: format!("{} `{}` declares no license", component.kind.as_str(), component.id.value),
-            help: "add `license = \"...\"` from its model or dataset card (an SPDX id, a Hugging Face id or LicenseRef-...)".into(),
-        });
-        return Own {
-            normalized: None,
-            judgement,
-            issues,
-        };
-    };
-    match normalize(declared, kb) {
-        Ok(normalized) => {
-            let context = UseContext {
-                usage: &bom.usage,
-                kind: component.kind,
-                component: &component.id,
-                policy,
-            };
-            let mut judgement = rules::judge_expression(&normalized.expression, kb, &context);
-            if bom.is_training_data_only(component) {
-                // The project does not use this dataset itself, only a model trained on it: its terms reach the
-                // project through the model (LIC008, where the law is unsettled), not as a direct use.
-                judgement.reasons.retain(|reason| reason.kind != ReasonKind::Use);
-                if judgement.reasons.is_empty() && judgement.verdict == LicenseVerdict::Deny {
-                    judgement.verdict = LicenseVerdict::NeedsReview;
-                }
-            }
-            for reason in &judgement.reasons {
-                let (code, severity) = match reason.kind {
-                    ReasonKind::Use if reason.verdict == LicenseVerdict::Deny => (Code::Lic003, None),
-                    ReasonKind::Use => (Code::Lic004, None),
-                    ReasonKind::Policy => (Code::Lic005, None),
-                    ReasonKind::Unknown => (Code::Lic002, Some(unknown_severity(policy))),
-                };
-                issues.push(Issue {
-                    code,
-                    severity,
-                    span: declared.span,
-                    message: reason.message.clone(),
-                    help: reason.help.clone(),
-                });
-            }
-            Own {
-                normalized: Some(normalized),
-                judgement,
-                issues,
-            }
-        }
-        Err(error) => {
-            judgement.verdict = unknown_verdict;
-            issues.push(Issue {
-                code: Code::Lic002,
-                severity: Some(unknown_severity(policy)),
-                span: declared.span,
-                message: format!("license \"{}\": {error}", declared.value),
-                help: error.help(),
-            });
-            Own {
-                normalized: None,
-                judgement,
-                issues,
-            }
-        }
-    }
-}
-
-/// Assesses every component of the manifest.
-pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
-    let policy = CanonicalPolicy::from_policy(&bom.policy.licenses, kb);
-    let own: BTreeMap<&str, Own> = bom
-        .components()
-        .map(|c| (c.id.value.as_str(), judge_own(c, bom, kb, &policy)))
-        .collect();
-    let mut effective: BTreeMap<String, Judgement> = BTreeMap::new();
-    let mut extra: BTreeMap<String, Vec<Issue>> = BTreeMap::new();
-    for model in lineage_order(bom) {
-        let id = model.component.id.value.as_str();
-        let mut judgement = own[id].judgement.clone();
-        let mut issues = Vec::new();
-        for base in &model.base_model {
-            let Some(parent) = bom.models.iter().find(|m| m.component.id.value == base.value) else {
-                continue;
-            };
-            let parent_judgement = effective
-                .get(&base.value)
-                .cloned()
-                .unwrap_or_else(Judgement::allow);
-            let inherited = inherit(
-                model,
-                parent,
-                &parent_judgement,
-                &own,
-                kb,
-                bom,
-                &mut issues,
-                base.span,
-            );
-            judgement = judgement.and(inherited);
-        }
-        if check_conflicts(model, &own, kb, bom, &mut issues) {
-            judgement.reason(
-                LicenseVerdict::Deny,
-                ReasonKind::Use,
-                "conflicting license duties".into(),
-                String::new(),
-            );
-        }
-        for dataset in &model.trained_on {
-            if let Some(data) = bom
-                .datasets
-                .iter()
-                .find(|d| d.component.id.value == dataset.value)
-            {
-                training_data(
-                    model,
-                    &data.component,
-                    &own,
-                    kb,
-                    bom,
-                    &mut judgement,
-                    &mut issues,
-                    dataset.span,
-                );
-            }
-        }
-        effective.insert(id.to_string(), judgement);
-        extra.insert(id.to_string(), issues);
-    }
-    let mut components = Vec::new();
-    for component in bom.components() {
-        let id = component.id.value.as_str();
-        let mine = &own[id];
-        let judgement = effective.get(id).unwrap_or(&mine.judgement);
-        let mut issues = mine.issues.clone();
-        issues.extend(extra.remove(id).unwrap_or_default());
-        issues.extend(card_issue(component, mine.normalized.as_ref(), bom, kb));
-        components.push(ComponentLicense {
-            id: id.to_string(),
-            canonical: mine.normalized.as_ref().map(|n| n.canonical.clone()),
-            verdict: judgement.verdict,
-            obligations: judgement.obligations.clone(),
-            issues,
-        });
-    }
-    Assessment {
-        components,
-        issues: unused_policy_entries(bom, &own, &policy),
-    }
-}
-
-/// Models with their parents first (the manifest has no cycles: loading rejects them).
-fn lineage_order(bom: &Bom) -> Vec<&Model> {
-    let mut done: Vec<&str> = Vec::new();
-    let mut order = Vec::new();
-    while order.len() < bom.models.len() {
-        let before = order.len();
-        for model in &bom.models {
-            let id = model.component.id.value.as_str();
-            if done.contains(&id) {
-                continue;
-            }
-            let ready = model.base_model.iter().all(|b| {
-                done.contains(&b.value.as_str()) || bom.models.iter().all(|m| m.component.id.value != b.value)
-            });
-            if ready {
-                done.push(id);
-                order.push(model);
-            }
-        }
-        if order.len() == before {
-            break; // unreachable for a validated manifest
-        }
-    }
-    order
-}
-
-/// The facts of every term that must hold: all terms of an expression without `OR`. Where a choice exists,
-/// the rules pick the best alternative, so no single term is required (conflicts are judged on required terms).
-fn required_facts<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
-    let has_choice = own.normalized.as_ref().is_some_and(|n| {
-        n.expression.iter().any(|node| {
-            matches!(
-                node,
-                spdx::expression::ExprNode::Op(spdx::expression::Operator::Or)
-            )
-        })
-    });
-    if has_choice { Vec::new() } else { facts_of(own, kb) }
-}
-
-fn facts_of<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
-    own.normalized
-        .as_ref()
-        .map(|n| {
-            rules::leaves(&n.expression)
-                .iter()
-                .filter_map(|id| kb.by_id(id))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use super::*;
 
 /// What a model inherits from one base model, and license drift.
 #[allow(clippy::too_many_arguments)]
-fn inherit(
+pub(super) fn inherit(
     model: &Model,
     parent: &Model,
     parent_judgement: &Judgement,
@@ -407,7 +122,7 @@ fn inherit(
 
 /// A derivative of a license with a model-name prefix (Llama) must carry it once it is distributed or made
 /// available; the manifest's `name` says what it is called.
-fn naming_duty(
+pub(super) fn naming_duty(
     model: &Model,
     parent_facts: &[&LicenseFacts],
     bom: &Bom,
@@ -450,7 +165,7 @@ fn naming_duty(
 }
 
 /// A student distilled from (or trained on the outputs of) a teacher inherits its output clauses.
-fn distilled_from(
+pub(super) fn distilled_from(
     model: &Model,
     teacher: &LicenseFacts,
     bom: &Bom,
@@ -458,7 +173,7 @@ fn distilled_from(
     issues: &mut Vec<Issue>,
     span: Span,
 ) {
-    use super::kb::Outputs;
+    use crate::license::kb::Outputs;
     let student = model.component.id.value.as_str();
     let (verdict, message, help) = match teacher.outputs {
         Outputs::Allowed => return,
@@ -531,7 +246,7 @@ fn distilled_from(
 
 /// Share-alike licenses of different families, share-alike plus added restrictions, two name prefixes.
 /// Returns whether there was a conflict.
-fn check_conflicts(
+pub(super) fn check_conflicts(
     model: &Model,
     own: &BTreeMap<&str, Own>,
     kb: &KnowledgeBase,
@@ -632,7 +347,7 @@ fn check_conflicts(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn training_data(
+pub(super) fn training_data(
     model: &Model,
     dataset: &Component,
     own: &BTreeMap<&str, Own>,
@@ -723,102 +438,4 @@ ask the model's publisher, or choose a model trained on permissively licensed da
             help: format!("{help} (policy `licenses.training_data = \"strict\"` makes this an error)"),
         });
     }
-}
-
-/// A model card whose license differs from the manifest's.
-fn card_issue(
-    component: &Component,
-    declared: Option<&super::Normalized>,
-    bom: &Bom,
-    kb: &KnowledgeBase,
-) -> Option<Issue> {
-    let card = component.card.as_ref()?;
-    let root = std::fs::canonicalize(&bom.root).ok()?;
-    let path = std::fs::canonicalize(card.value.under(&bom.root))
-        .ok()
-        .filter(|p| p.starts_with(&root))?;
-    let text = std::fs::read_to_string(path).ok()?;
-    let data = crate::bom::card::parse(&text).ok()??;
-    let card_license = match (data.license.as_deref(), data.license_name.as_deref()) {
-        (Some("other"), Some(name)) => name.to_string(),
-        (Some(license), _) => license.to_string(),
-        (None, _) => return None,
-    };
-    let in_card = normalize(&card_license, kb);
-    let same = match (&in_card, declared) {
-        (Ok(card), Some(manifest)) => {
-            let mut a = rules::leaves(&card.expression);
-            let mut b = rules::leaves(&manifest.expression);
-            a.sort();
-            b.sort();
-            a == b
-        }
-        (Err(_), None) => return None,
-        _ => false,
-    };
-    if same {
-        return None;
-    }
-    let card_says = match &in_card {
-        Ok(card) => card.canonical.clone(),
-        Err(NormalizeError::Ambiguous { term, .. } | NormalizeError::Unknown { term, .. }) => {
-            format!("\"{term}\"")
-        }
-        Err(_) => format!("\"{card_license}\""),
-    };
-    Some(Issue {
-        code: Code::Lic009,
-        severity: None,
-        span: component.license.as_ref().map_or(card.span, |l| l.span),
-        message: format!(
-            "the card {} says {card_says}, the manifest says {}",
-            card.value,
-            component.license.as_ref().map_or("nothing".to_string(), |l| format!("\"{}\"", l.value))
-        ),
-        help: "find out which is right (the LICENSE file decides), then fix the manifest or ask the publisher to fix the card".into(),
-    })
-}
-
-/// Allow entries and exceptions that no component needed.
-fn unused_policy_entries(bom: &Bom, own: &BTreeMap<&str, Own>, policy: &CanonicalPolicy) -> Vec<Issue> {
-    let used: Vec<(String, &str)> = bom
-        .components()
-        .flat_map(|c| {
-            own[c.id.value.as_str()]
-                .normalized
-                .as_ref()
-                .map(|n| rules::leaves(&n.expression))
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |leaf| (leaf, c.id.value.as_str()))
-        })
-        .collect();
-    let mut issues = Vec::new();
-    for (entry, canonical) in bom.policy.licenses.allow.iter().zip(&policy.allow) {
-        if !used.iter().any(|(leaf, _)| leaf == canonical) {
-            issues.push(Issue {
-                code: Code::Lic010,
-                severity: None,
-                span: entry.span,
-                message: format!("licenses.allow lists {canonical}, which no component uses"),
-                help: "remove it, so the allow list says what the project really relies on".into(),
-            });
-        }
-    }
-    for (exception, (component, allowed)) in bom.policy.licenses.exceptions.iter().zip(&policy.exceptions) {
-        for (entry, canonical) in exception.allow.iter().zip(allowed) {
-            if !used.iter().any(|(leaf, id)| leaf == canonical && id == component) {
-                issues.push(Issue {
-                    code: Code::Lic010,
-                    severity: None,
-                    span: entry.span,
-                    message: format!(
-                        "the license exception for `{component}` lists {canonical}, which it does not use"
-                    ),
-                    help: "remove the exception entry".into(),
-                });
-            }
-        }
-    }
-    issues
 }

@@ -1,0 +1,334 @@
+//! The audit's outcome as one value: the project, every component's report, the findings, the checklists and
+//! the verdict. Built once by [`super::run`]; every renderer in `crate::report` formats it and none
+//! recomputes it.
+
+use serde::Serialize;
+
+use crate::bom::{Bom, Component, SourceKind};
+use crate::checklist::ChecklistReport;
+use crate::findings::{Finding, Severity};
+use crate::license::assess::Assessment;
+use crate::license::rules::LicenseVerdict;
+use crate::sources::local::{ComponentState, Inventory, Observation};
+
+/// The tool that made the report.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Tool {
+    /// Always "aitrust".
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The manifest that was audited.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ManifestRef {
+    /// Its path as given.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// The project the audit is of.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ProjectReport {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: Option<String>,
+    /// Who answers for it.
+    pub owner: Option<String>,
+    /// Its own license.
+    pub license: Option<String>,
+}
+
+/// pass | fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No error finding.
+    Pass,
+    /// At least one error finding.
+    Fail,
+}
+
+/// Counts.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    /// Models and datasets.
+    pub components: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity note.
+    pub notes: usize,
+}
+
+/// Whether a component's local files were verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntegrityStatus {
+    /// Every declared local file is present and matches its digest.
+    Verified,
+    /// Something is missing, changed, unreadable or unverifiable.
+    Failed,
+    /// No local copy (a Hub, git or URL component); nothing was hashed.
+    NotLocal,
+}
+
+/// One model or dataset.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ComponentReport {
+    /// Its id.
+    pub id: String,
+    /// model | dataset
+    pub kind: crate::bom::ComponentKind,
+    /// Its name.
+    pub name: String,
+    /// local | huggingface | git | url
+    pub source: SourceKind,
+    /// The license as a canonical SPDX expression (as declared when it could not be normalized).
+    pub license: Option<String>,
+    /// The license as written in the manifest.
+    pub license_declared: Option<String>,
+    /// allow | allow-with-obligations | needs-review | deny, including what the lineage and training data add.
+    pub license_verdict: Option<LicenseVerdict>,
+    /// What the project must do to comply.
+    pub obligations: Vec<String>,
+    /// The pinned revision, if any.
+    pub revision: Option<String>,
+    /// Who publishes it.
+    pub publisher: Option<String>,
+    /// Ids of the models it derives from.
+    pub base_model: Vec<String>,
+    /// How it derives from them.
+    pub relation: Option<crate::bom::Relation>,
+    /// Ids of the datasets it was trained on.
+    pub trained_on: Vec<String>,
+    /// Number of declared files (1 for a single-file component).
+    pub files: usize,
+    /// Declared files that are not kept locally (fetched from the source), so were not hashed.
+    pub files_remote: usize,
+    /// Bytes hashed.
+    pub bytes_verified: u64,
+    /// Outcome of the integrity check.
+    pub integrity: IntegrityStatus,
+    /// How completely its card documents what the checklist needs.
+    pub documentation: Option<crate::checks::documentation::Completeness>,
+    /// Its maintenance signal.
+    pub activity: Option<crate::checks::maintenance::Activity>,
+}
+
+/// What the checks were given, for the per-component facts of the report.
+pub struct Sources<'a> {
+    /// What is on disk.
+    pub inventory: &'a Inventory,
+    /// The license assessment.
+    pub licensing: &'a Assessment,
+    /// Documentation completeness, in component order.
+    pub documentation: &'a [(String, crate::checks::documentation::Completeness)],
+    /// The manifest's models, for their lineage.
+    pub models: &'a [crate::bom::Model],
+    /// Maintenance signals, in component order.
+    pub activities: &'a [(String, crate::checks::maintenance::Activity)],
+}
+
+impl Sources<'_> {
+    /// (base models, relation, training datasets) of a component.
+    fn lineage(&self, id: &str) -> (Vec<String>, Option<crate::bom::Relation>, Vec<String>) {
+        match self.models.iter().find(|m| m.component.id.value == id) {
+            Some(model) => (
+                model.base_model.iter().map(|b| b.value.clone()).collect(),
+                model.relation.as_ref().map(|r| r.value),
+                model.trained_on.iter().map(|d| d.value.clone()).collect(),
+            ),
+            None => (Vec::new(), None, Vec::new()),
+        }
+    }
+}
+
+/// The whole audit.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[schemars(title = "aitrust audit report")]
+pub struct Audit {
+    /// The tool.
+    pub tool: Tool,
+    /// When the audit ran (RFC 3339, UTC; fixed by `--now`).
+    pub generated_at: String,
+    /// The project.
+    pub project: ProjectReport,
+    /// The manifest.
+    pub manifest: ManifestRef,
+    /// pass | fail.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// Every model and dataset.
+    pub components: Vec<ComponentReport>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// The Global Checklist.
+    pub checklist: ChecklistReport,
+    /// Every checklist walked: the Global Checklist first, then those the policy requires.
+    pub checklists: Vec<ChecklistReport>,
+}
+
+impl Audit {
+    /// Assembles the audit; findings are ordered by component (manifest order), severity, line and code.
+    pub fn new(
+        bom: &Bom,
+        sources: &Sources<'_>,
+        mut findings: Vec<Finding>,
+        checklists: Vec<ChecklistReport>,
+        generated_at: String,
+    ) -> Self {
+        let order: Vec<&str> = bom.components().map(|c| c.id.value.as_str()).collect();
+        let rank = |finding: &Finding| {
+            let component = finding
+                .component
+                .as_deref()
+                .and_then(|id| order.iter().position(|known| *known == id))
+                .map_or(0, |position| position + 1);
+            // The checklist's findings summarize the others: they come last.
+            let component = if finding.check == "checklist" {
+                usize::MAX
+            } else {
+                component
+            };
+            let line = finding.location.as_ref().map_or(0, |l| l.line);
+            (
+                component,
+                finding.severity,
+                line,
+                finding.code.clone(),
+                finding.message.clone(),
+            )
+        };
+        findings.sort_by_key(rank);
+        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        let summary = Summary {
+            components: order.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+        };
+        let components = bom
+            .components()
+            .map(|component| component_report(component, sources, &findings))
+            .collect();
+        Self {
+            tool: Tool {
+                name: "aitrust".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            generated_at,
+            project: ProjectReport {
+                name: bom.project.name.value.clone(),
+                version: bom.project.version.as_ref().map(|v| v.value.clone()),
+                owner: bom.project.owner.as_ref().map(|o| o.value.clone()),
+                license: bom.project.license.as_ref().map(|l| l.value.clone()),
+            },
+            manifest: ManifestRef {
+                path: bom.source.display_path(),
+                sha256: bom.sha256.to_string(),
+            },
+            verdict: if summary.errors > 0 {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            },
+            summary,
+            components,
+            findings,
+            checklist: checklists.first().cloned().unwrap_or_else(|| ChecklistReport {
+                id: "global".into(),
+                items: Vec::new(),
+            }),
+            checklists,
+        }
+    }
+}
+
+/// Declared files: the `[[file]]` entries, or 1 for a single-file component (one with a digest, or whose
+/// path turned out to be a file).
+fn declared_files(component: &Component, local: Option<&crate::sources::local::ComponentFiles>) -> usize {
+    if !component.files.is_empty() {
+        return component.files.len();
+    }
+    let is_single_file = component.sha256.is_some()
+        || component.size.is_some()
+        || local.is_some_and(|files| files.files.iter().any(|state| state.entry.is_none()));
+    usize::from(is_single_file)
+}
+
+fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Finding]) -> ComponentReport {
+    let (inventory, licensing) = (sources.inventory, sources.licensing);
+    let documentation = sources
+        .documentation
+        .iter()
+        .find(|(id, _)| *id == component.id.value)
+        .map(|(_, c)| c.clone());
+    let license = licensing.component(&component.id.value);
+    let local = inventory.component(&component.id.value);
+    let bytes_verified = local
+        .map(|files| {
+            files
+                .files
+                .iter()
+                .filter_map(|state| match &state.observation {
+                    Observation::Hashed(digest) => Some(digest.size),
+                    _ => None,
+                })
+                .sum()
+        })
+        .unwrap_or(0);
+    let files_remote = match local {
+        Some(files) if files.state != ComponentState::NoLocalCopy => files
+            .files
+            .iter()
+            .filter(|state| state.observation == Observation::NotLocal)
+            .count(),
+        _ => component.files.len().max(usize::from(component.sha256.is_some())),
+    };
+    let has_integrity_error = findings.iter().any(|finding| {
+        finding.check == "integrity"
+            && finding.severity == Severity::Error
+            && finding.component.as_deref() == Some(component.id.value.as_str())
+    });
+    let no_local_copy = local.is_none_or(|files| files.state == ComponentState::NoLocalCopy);
+    let integrity = if has_integrity_error {
+        IntegrityStatus::Failed
+    } else if no_local_copy {
+        IntegrityStatus::NotLocal
+    } else {
+        IntegrityStatus::Verified
+    };
+    ComponentReport {
+        id: component.id.value.clone(),
+        kind: component.kind,
+        name: component.display_name().to_string(),
+        source: component.source.value,
+        license: license
+            .and_then(|l| l.canonical.clone())
+            .or_else(|| component.license.as_ref().map(|declared| declared.value.clone())),
+        license_declared: component.license.as_ref().map(|declared| declared.value.clone()),
+        license_verdict: license.map(|l| l.verdict),
+        obligations: license.map(|l| l.obligations.clone()).unwrap_or_default(),
+        revision: component.revision.as_ref().map(|revision| revision.value.clone()),
+        publisher: component.publisher.as_ref().map(|p| p.value.clone()),
+        base_model: sources.lineage(&component.id.value).0,
+        relation: sources.lineage(&component.id.value).1,
+        trained_on: sources.lineage(&component.id.value).2,
+        files: declared_files(component, local),
+        files_remote,
+        bytes_verified,
+        integrity,
+        documentation,
+        activity: sources
+            .activities
+            .iter()
+            .find(|(id, _)| *id == component.id.value)
+            .map(|(_, a)| a.clone()),
+    }
+}
