@@ -205,3 +205,85 @@ fn a_verified_bundle_from_an_untrusted_publisher_does_not_count() {
     std::fs::write(root.join("aibom.toml"), manifest).unwrap();
     assert_eq!(signature_codes(&root), ["SIG003", "SIG006"]);
 }
+
+/// A central policy (beside the project, as `--policy` gives it) that requires signed models and trusts the
+/// key file `keys/signing-key-pub.pem` relative to the policy's own directory.
+fn central_policy(trusted_pem: &str) -> tempfile::TempDir {
+    let central = tempfile::tempdir().unwrap();
+    std::fs::create_dir(central.path().join("keys")).unwrap();
+    std::fs::write(central.path().join("keys/signing-key-pub.pem"), trusted_pem).unwrap();
+    std::fs::write(
+        central.path().join("policy.toml"),
+        "signatures.require = \"models\"\nsignatures.trusted_keys = [\"keys/signing-key-pub.pem\"]\nlevels = { \"INT006\" = \"allow\", \"INT004\" = \"allow\", \"PRV006\" = \"allow\" }\n",
+    )
+    .unwrap();
+    central
+}
+
+/// Another P-256 public key (a fixed scalar; only its public half is used).
+fn other_p256_pem() -> String {
+    use p256::pkcs8::EncodePublicKey;
+    let secret = p256::SecretKey::from_slice(&[7u8; 32]).unwrap();
+    secret
+        .public_key()
+        .to_public_key_pem(p256::pkcs8::LineEnding::LF)
+        .unwrap()
+}
+
+#[test]
+fn trust_is_decided_by_the_key_that_verified_not_by_a_path() {
+    // The attack: the central policy trusts `keys/signing-key-pub.pem` (its own file); the project carries
+    // an attacker's key at the same relative path and a bundle the attacker signed. Same string, other key.
+    let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &[]);
+    let central = central_policy(&other_p256_pem());
+    let policy = central.path().join("policy.toml");
+    let policy = policy.to_str().unwrap();
+    let (code, report) = json_report(&root, &["--policy", policy]);
+    let sig = signature_codes(&root);
+    let found = codes(&report);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(found.contains(&"SIG006".to_string()), "{found:?}");
+    assert!(found.contains(&"SIG003".to_string()), "{found:?}");
+    // the project's own policy still trusts its key (by content: it is the same file)
+    assert!(sig.is_empty(), "{sig:?}");
+    // the central policy trusting the real publisher key, in its own copy, passes
+    let real = std::fs::read_to_string(testdata().join("keys/certificate/signing-key-pub.pem")).unwrap();
+    let central = central_policy(&real);
+    let policy = central.path().join("policy.toml");
+    let (code, report) = json_report(&root, &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(code, 0, "{:?}", codes(&report));
+}
+
+#[test]
+fn a_file_named_in_the_chain_is_not_the_root_it_validated_to() {
+    // The bundle's chain validates to ca-cert.pem. Trusting only the intermediate's file, which the manifest
+    // also names in certificate_chain, used to pass because the path strings matched.
+    let (_dir, root) = project("v1.1.0-certificate", Method::Certificate, &[]);
+    let manifest = root.join("aibom.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "signatures.trusted_keys = [\"keys/ca-cert.pem\"]",
+        "signatures.trusted_keys = [\"keys/int-ca-cert.pem\"]",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let mut found = signature_codes(&root);
+    found.sort();
+    assert_eq!(found, ["SIG003", "SIG006"]);
+}
+
+#[test]
+fn a_trusted_key_file_must_decode_as_a_key() {
+    let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &[]);
+    // text that merely contains the PEM header is not a key
+    std::fs::write(
+        root.join("keys/signing-key-pub.pem"),
+        "-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    let output = common::check(&root, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", common::stderr(&output));
+    assert!(
+        common::stderr(&output).contains("trusted key"),
+        "{}",
+        common::stderr(&output)
+    );
+}

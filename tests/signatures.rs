@@ -261,3 +261,42 @@ fn component_signatures() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_component_key_named_like_a_trusted_key_is_not_trusted() {
+    // A central policy trusts `keys/pub1.pub` in its own directory; the project ships an attacker's key at
+    // the same relative path, names it as the component's key, and signs the component with it.
+    let (_dir, root) = project("clean");
+    std::fs::create_dir(root.join("keys")).unwrap();
+    aitrust(&root, &["keygen", "--out", "keys/pub1"]);
+    let central = tempfile::tempdir().unwrap();
+    std::fs::create_dir(central.path().join("keys")).unwrap();
+    assert_eq!(
+        aitrust(central.path(), &["keygen", "--out", "keys/pub1"])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        central.path().join("policy.toml"),
+        "signatures.require = \"models\"\nsignatures.trusted_keys = [\"keys/pub1.pub\"]\n",
+    )
+    .unwrap();
+    let manifest = root.join("aibom.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "card = \"models/tiny/README.md\"",
+        "card = \"models/tiny/README.md\"\nsignature = { kind = \"aitrust\", path = \"signatures/tiny.sig\", public_key = \"keys/pub1.pub\" }",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    std::fs::create_dir(root.join("signatures")).unwrap();
+    let output = aitrust(&root, &["sign", "--key", "keys/pub1.key", "--component", "tiny"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let policy = central.path().join("policy.toml");
+    let (code, report) = json_report(&root, &["--policy", policy.to_str().unwrap()]);
+    let found = codes(&report);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(
+        found.contains(&"SIG006".to_string()) && found.contains(&"SIG003".to_string()),
+        "{found:?}"
+    );
+}

@@ -34,22 +34,18 @@ pub fn default_answers_path(manifest: &Path) -> PathBuf {
     manifest.with_file_name("aibom.answers.toml")
 }
 
-/// A PEM public key or certificate that is not ed25519 (used to trust model-signing publishers).
-fn is_other_trust_anchor(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| {
-        text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN CERTIFICATE-----")
-    })
-}
-
 /// Reads the policy's trusted keys (a key that cannot be read is unusable input) and `aibom.sig`, if any.
 fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures, LoadError> {
+    use crate::sign::keys::{TrustAnchor, read_trust_anchor};
     let mut trusted = Vec::new();
+    let mut anchors = Vec::new();
     for key in &bom.policy.signatures.trusted_keys {
         let path = key.value.under(&bom.policy.base);
-        match crate::sign::keys::read_public(&path) {
-            Ok(public) => trusted.push((key.value.to_string(), public)),
-            // ECDSA keys and certificates are trusted for model-signing bundles, by path.
-            Err(crate::sign::keys::KeyError::Malformed { .. }) if is_other_trust_anchor(&path) => {}
+        // trusted by what the file holds, decoded: ed25519 keys for aitrust's signatures, fingerprints of
+        // ECDSA keys and certificates for model-signing publishers
+        match read_trust_anchor(&path) {
+            Ok(TrustAnchor::Ed25519(public)) => trusted.push((key.value.to_string(), public)),
+            Ok(TrustAnchor::Fingerprints(fingerprints)) => anchors.extend(fingerprints),
             Err(error) => return Err(LoadError::Unusable(format!("trusted key: {error}"))),
         }
     }
@@ -57,7 +53,11 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
     let project = signature
         .exists()
         .then(|| std::fs::read(&signature).map_err(|e| e.to_string()));
-    Ok(Signatures { trusted, project })
+    Ok(Signatures {
+        trusted,
+        anchors,
+        project,
+    })
 }
 
 /// Runs the whole audit. Any bad input file is an error (exit 2); findings are not errors.

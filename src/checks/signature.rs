@@ -12,8 +12,10 @@ use crate::sign::{self, Verification, dsse};
 /// The signatures found for the audit, read before the checks run (see `audit`).
 #[derive(Clone, Debug, Default)]
 pub struct Signatures {
-    /// Trusted keys: (path as written, key).
+    /// Trusted ed25519 keys: (path as written, key).
     pub trusted: Vec<(String, ed25519_dalek::VerifyingKey)>,
+    /// Fingerprints of the other trusted keys and roots (model-signing publishers), by content.
+    pub anchors: Vec<String>,
     /// The project signature file's bytes, when it exists.
     pub project: Option<Result<Vec<u8>, String>>,
 }
@@ -174,6 +176,9 @@ fn check_component(
         }
     };
     let mut keys = ctx.signatures.trusted.clone();
+    // A key the component names is a hint, never trust: when it is not a trusted key by content, the
+    // signature may still be checked (for a better message) but never counts as trusted.
+    let mut named_key_untrusted = false;
     if let Some(public) = &signature.public_key {
         let trusted_key = crate::sign::keys::read_public(&public.value.under(&ctx.bom.root)).ok();
         match trusted_key {
@@ -190,6 +195,7 @@ fn check_component(
                     "add it to policy.signatures.trusted_keys if you trust its owner".into(),
                 ));
                 keys = vec![(public.value.to_string(), key)];
+                named_key_untrusted = true;
             }
             None => {
                 out.push(ctx.draft(
@@ -204,9 +210,8 @@ fn check_component(
         }
     }
     let (current, _) = sign::component_subjects(component, ctx.inventory);
-    let trusted_signer = |signer: &str| ctx.signatures.trusted.iter().any(|(name, _)| name == signer);
     match sign::verify_envelope(&envelope, &keys, &current) {
-        Verification::Valid { signer } => trusted_signer(&signer),
+        Verification::Valid { .. } => !named_key_untrusted,
         Verification::Mismatch { signer, diff } => {
             out.push(ctx.draft(
                 Code::Sig002,
@@ -315,28 +320,15 @@ fn check_model_signing(
         ignore_paths: &ignore_paths,
     };
     match sign::model_signing::verify(&request) {
-        sign::model_signing::Outcome::Verified { .. } => {
-            let trusted_paths: Vec<&str> = ctx
-                .bom
-                .policy
-                .signatures
-                .trusted_keys
-                .iter()
-                .map(|k| k.value.as_str())
-                .collect();
-            let named: Vec<&crate::bom::Spanned<crate::bom::RelPath>> = signature
-                .public_key
-                .iter()
-                .chain(signature.certificate_chain.iter())
-                .collect();
-            if named.iter().any(|k| trusted_paths.contains(&k.value.as_str())) {
+        sign::model_signing::Outcome::Verified { anchor, .. } => {
+            if ctx.signatures.anchors.contains(&anchor) {
                 return true;
             }
             out.push(ctx.draft(
                 Code::Sig006,
                 id,
                 span,
-                format!("signature `{}` verifies, but its key or certificate chain is not among the policy's trusted keys", signature.path.value),
+                format!("signature `{}` verifies, but the key or root certificate it was verified to ({anchor}) is not among the policy's trusted keys", signature.path.value),
                 "list the publisher's public key (or root certificate) in policy.signatures.trusted_keys if you trust the publisher".into(),
             ));
             false

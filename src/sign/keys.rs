@@ -131,6 +131,82 @@ pub fn read_public(path: &Path) -> Result<VerifyingKey, KeyError> {
     })
 }
 
+/// A trusted key or root from the policy, known by its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrustAnchor {
+    /// An ed25519 key (aitrust's own signatures).
+    Ed25519(VerifyingKey),
+    /// Other public keys and certificates (model-signing publishers), as fingerprints: the SHA-256 of a
+    /// public key's DER SubjectPublicKeyInfo, or of a certificate's DER. A signature counts as trusted only
+    /// when the key that verified it, or the root its chain was validated to, has one of these.
+    Fingerprints(Vec<String>),
+}
+
+/// The fingerprint of DER bytes (a SubjectPublicKeyInfo or a certificate): `sha256:<hex>`.
+pub fn fingerprint(der: &[u8]) -> String {
+    format!("sha256:{}", crate::digest::hash::sha256_bytes(der))
+}
+
+/// Reads a trust anchor: PEM public keys (ed25519, ECDSA) or PEM certificates, decided by decoding them.
+pub fn read_trust_anchor(path: &Path) -> Result<TrustAnchor, KeyError> {
+    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let malformed = |reason: String| KeyError::Malformed {
+        path: path.to_path_buf(),
+        expected: "a PEM public key (ed25519 or ECDSA) or PEM certificates",
+        reason,
+    };
+    if let Ok(key) = VerifyingKey::from_public_key_pem(&text) {
+        return Ok(TrustAnchor::Ed25519(key));
+    }
+    let mut fingerprints = Vec::new();
+    for block in pem_blocks(&text) {
+        let (label, der) =
+            x509_cert::der::pem::decode_vec(block.as_bytes()).map_err(|e| malformed(e.to_string()))?;
+        match label {
+            "CERTIFICATE" => {
+                use x509_cert::der::Decode;
+                x509_cert::Certificate::from_der(&der).map_err(|e| malformed(e.to_string()))?;
+                fingerprints.push(fingerprint(&der));
+            }
+            "PUBLIC KEY" => {
+                use x509_cert::der::Decode;
+                x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der)
+                    .map_err(|e| malformed(e.to_string()))?;
+                fingerprints.push(fingerprint(&der));
+            }
+            other => return Err(malformed(format!("a PEM block labelled {other}"))),
+        }
+    }
+    if fingerprints.is_empty() {
+        return Err(malformed("no PEM block".into()));
+    }
+    Ok(TrustAnchor::Fingerprints(fingerprints))
+}
+
+/// The PEM blocks of a text, each from its BEGIN line to its END line (text around them, such as a
+/// certtool preamble, is not part of any block).
+pub fn pem_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with("-----BEGIN ") {
+            current = Some(String::new());
+        }
+        if let Some(block) = current.as_mut() {
+            block.push_str(line);
+            block.push('\n');
+        }
+        if line.starts_with("-----END ") {
+            blocks.extend(current.take());
+        }
+    }
+    blocks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

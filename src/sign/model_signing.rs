@@ -56,6 +56,10 @@ pub enum Outcome {
         method: &'static str,
         /// Files compared.
         files: usize,
+        /// The fingerprint (`sha256:` of the DER) of what the signature was verified to: the public key for
+        /// key bundles, the root certificate the chain was validated to for certificate bundles. Trust is
+        /// decided on this, never on the file names in the manifest.
+        anchor: String,
     },
     /// The signature or the statement is not valid.
     Invalid(String),
@@ -83,14 +87,14 @@ pub fn verify(request: &Request<'_>) -> Outcome {
         Ok(parts) => parts,
         Err(outcome) => return outcome,
     };
-    let (method, key) = if material.get("publicKey").is_some() {
+    let (method, key, anchor) = if material.get("publicKey").is_some() {
         match key_from_pem(request, &material["publicKey"]) {
-            Ok(key) => ("key", key),
+            Ok((key, anchor)) => ("key", key, anchor),
             Err(outcome) => return outcome,
         }
     } else if material.get("x509CertificateChain").is_some() {
         match key_from_chain(request, &material["x509CertificateChain"]) {
-            Ok(key) => ("certificate", key),
+            Ok((key, anchor)) => ("certificate", key, anchor),
             Err(outcome) => return outcome,
         }
     } else if material.get("certificate").is_some() {
@@ -108,7 +112,14 @@ pub fn verify(request: &Request<'_>) -> Outcome {
         Ok(expected) => expected,
         Err(outcome) => return outcome,
     };
-    compare_model(request, &expected, method)
+    match compare_model(request, &expected, method) {
+        Outcome::Verified { method, files, .. } => Outcome::Verified {
+            method,
+            files,
+            anchor,
+        },
+        other => other,
+    }
 }
 
 /// The payload and signature bytes of the envelope.
@@ -163,7 +174,7 @@ fn pem_block(text: &str) -> Option<String> {
     Some(format!("{}\n", &text[start..end]))
 }
 
-fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<EcKey, Outcome> {
+fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<(EcKey, String), Outcome> {
     let Some(text) = request.public_key else {
         return Err(Outcome::CannotVerify(
             "the bundle is key-signed, and the manifest names no `public_key`".into(),
@@ -184,7 +195,7 @@ fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<EcKey, Outcom
     let der = x509_cert::der::pem::decode_vec(pem.as_bytes())
         .map_err(|error| invalid(format!("the public key is not valid PEM: {error}")))?
         .1;
-    ec_key_from_spki_der(&der)
+    Ok((ec_key_from_spki_der(&der)?, super::keys::fingerprint(&der)))
 }
 
 fn certificates_from_pem(texts: &[String]) -> Result<Vec<Certificate>, Outcome> {
@@ -200,7 +211,7 @@ fn certificates_from_pem(texts: &[String]) -> Result<Vec<Certificate>, Outcome> 
     Ok(all)
 }
 
-fn key_from_chain(request: &Request<'_>, material: &Value) -> Result<EcKey, Outcome> {
+fn key_from_chain(request: &Request<'_>, material: &Value) -> Result<(EcKey, String), Outcome> {
     if request.certificate_chain.is_empty() {
         return Err(Outcome::CannotVerify(
             "the bundle is certificate-signed, and the manifest names no `certificate_chain` to trust".into(),
@@ -221,14 +232,15 @@ fn key_from_chain(request: &Request<'_>, material: &Value) -> Result<EcKey, Outc
         return Err(invalid("the bundle's certificate chain is empty"));
     };
     let trusted = certificates_from_pem(request.certificate_chain)?;
-    super::x509::verify_chain(&leaf, &bundled[1..], &trusted).map_err(Outcome::Invalid)?;
+    let root = super::x509::verify_chain(&leaf, &bundled[1..], &trusted).map_err(Outcome::Invalid)?;
+    let root_der = root.to_der().map_err(|e| invalid(e.to_string()))?;
     super::x509::check_signing_usage(&leaf).map_err(Outcome::Invalid)?;
     let spki = leaf
         .tbs_certificate
         .subject_public_key_info
         .to_der()
         .map_err(|e| invalid(e.to_string()))?;
-    ec_key_from_spki_der(&spki)
+    Ok((ec_key_from_spki_der(&spki)?, super::keys::fingerprint(&root_der)))
 }
 
 /// The pre-authentication encoding the v0.2 signer used by mistake: `DSSEV1 <len> <type> <len> b'<repr>'`.
@@ -396,7 +408,11 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             .unwrap_or_default();
         let signed_digest = signed.files.get(".").or_else(|| signed.files.get(&base));
         return match (signed.files.len(), signed_digest) {
-            (1, Some(expected)) if *expected == digest => Outcome::Verified { method, files: 1 },
+            (1, Some(expected)) if *expected == digest => Outcome::Verified {
+                method,
+                files: 1,
+                anchor: String::new(),
+            },
             (1, Some(_)) => Outcome::Mismatch(format!("{base} changed since it was signed")),
             _ => Outcome::Mismatch(format!(
                 "the bundle signs {} files, the model is the single file {base}",
@@ -454,6 +470,7 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
         Outcome::Verified {
             method,
             files: present.len(),
+            anchor: String::new(),
         }
     } else {
         Outcome::Mismatch(problems.join("; "))

@@ -90,12 +90,13 @@ fn self_signed(cert: &Certificate) -> bool {
 }
 
 /// Verifies that `leaf` chains, through `intermediates` (untrusted, from the bundle) and `trusted` certificates,
-/// to a self-signed certificate in `trusted`, every certificate valid when the leaf was issued.
+/// to a self-signed certificate in `trusted`, every certificate valid when the leaf was issued. Returns that
+/// root, whose fingerprint decides trust.
 pub fn verify_chain(
     leaf: &Certificate,
     intermediates: &[Certificate],
     trusted: &[Certificate],
-) -> Result<(), String> {
+) -> Result<Certificate, String> {
     let time = leaf
         .tbs_certificate
         .validity
@@ -112,7 +113,7 @@ pub fn verify_chain(
         }
         let is_trusted = trusted.iter().any(|t| same(t, &current));
         if is_trusted && self_signed(&current) {
-            return Ok(());
+            return Ok(current);
         }
         let issuer = trusted.iter().chain(intermediates).find(|candidate| {
             !same(candidate, &current)
