@@ -58,7 +58,13 @@ pub fn generate(prefix: &Path) -> Result<(PathBuf, PathBuf, String), KeyError> {
     getrandom::fill(&mut secret).map_err(|error| KeyError::Random(error.to_string()))?;
     let signing = SigningKey::from_bytes(&secret);
     secret.fill(0);
-    let private_pem = signing
+    // PKCS#8 v1 (RFC 8410 §7: the private key alone). ed25519-dalek's own encoding is v2, with the public
+    // key embedded, which OpenSSL 3 and Python `cryptography` refuse to read.
+    let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+        secret_key: signing.to_bytes(),
+        public_key: None,
+    };
+    let private_pem = v1
         .to_pkcs8_pem(LineEnding::LF)
         .expect("an ed25519 key always encodes");
     let public_pem = signing
