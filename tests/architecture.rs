@@ -6,8 +6,8 @@ use std::path::Path;
 
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["diag"],
-    &["digest", "fsutil", "tomlfile"],
+    &["diag", "fsutil"],
+    &["digest", "tomlfile"],
     &["bom"],
     &["findings"],
     &["checklist", "license", "sources"],

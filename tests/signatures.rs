@@ -305,13 +305,20 @@ fn a_component_key_named_like_a_trusted_key_is_not_trusted() {
 fn keygen_keys_are_read_by_openssl() {
     // The oracle: OpenSSL derives the same public key from the private key file (PKCS#8 v1, RFC 8410).
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(aitrust(dir.path(), &["keygen", "--out", "k"]).status.code(), Some(0));
+    assert_eq!(
+        aitrust(dir.path(), &["keygen", "--out", "k"]).status.code(),
+        Some(0)
+    );
     let output = std::process::Command::new("openssl")
         .args(["pkey", "-in", "k.key", "-pubout"])
         .current_dir(dir.path())
         .output()
         .expect("openssl is installed by .ci/run");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         std::fs::read_to_string(dir.path().join("k.pub")).unwrap()

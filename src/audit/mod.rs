@@ -40,7 +40,8 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
     let mut trusted = Vec::new();
     let mut anchors = Vec::new();
     for key in &bom.policy.signatures.trusted_keys {
-        let path = key.value.under(&bom.policy.base);
+        let path = crate::fsutil::resolve_in_root(&bom.policy.base, &key.value.under(&bom.policy.base))
+            .map_err(|error| LoadError::Unusable(format!("trusted key {}: {error}", key.value)))?;
         // trusted by what the file holds, decoded: ed25519 keys for aitrust's signatures, fingerprints of
         // ECDSA keys and certificates for model-signing publishers
         match read_trust_anchor(&path) {
@@ -50,9 +51,10 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
         }
     }
     let signature = manifest.with_file_name(crate::sign::SIGNATURE_FILE);
-    let project = signature
-        .exists()
-        .then(|| std::fs::read(&signature).map_err(|e| e.to_string()));
+    let project = signature.exists().then(|| {
+        crate::fsutil::read_in_root(&bom.root, &signature, crate::fsutil::limits::SIGNATURE)
+            .map_err(|e| e.to_string())
+    });
     Ok(Signatures {
         trusted,
         anchors,

@@ -321,9 +321,11 @@ fn read_levels(
 /// Loads a policy file given with `--policy` (its shape only; `resolve` checks what needs knowledge).
 pub fn load_file(path: &Path, resolve: super::PolicyCheck<'_>) -> Result<Policy, super::LoadError> {
     let base = crate::tomlfile::reader::parent_directory(path);
-    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
-        path: path.to_path_buf(),
-        source,
+    let bytes = crate::fsutil::read_file(path, crate::fsutil::limits::TOML).map_err(|source| {
+        super::LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     let source =
         crate::diag::decode_utf8(path, &bytes).map_err(|p| super::LoadError::Invalid(Box::new(p)))?;

@@ -94,10 +94,13 @@ impl Checklist {
             return Ok(checklist);
         }
         let path = base.join(reference);
-        let bytes = std::fs::read(&path).map_err(|source| crate::bom::LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes =
+            crate::fsutil::read_in_root(base, &path, crate::fsutil::limits::TOML).map_err(|source| {
+                crate::bom::LoadError::Io {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
         let source = crate::diag::decode_utf8(&path, &bytes)
             .map_err(|p| crate::bom::LoadError::Invalid(Box::new(p)))?;
         let checklist = Self::parse(&path, &source.text).map_err(crate::bom::LoadError::Invalid)?;

@@ -210,7 +210,8 @@ fn analyze_one(bom: &Bom, component: &Component) -> Completeness {
     let path = std::fs::canonicalize(card.value.under(&bom.root)).ok();
     let inside = matches!((&root, &path), (Some(root), Some(path)) if path.starts_with(root));
     let text = match (inside, path) {
-        (true, Some(path)) => std::fs::read_to_string(path).map_err(|e| e.to_string()),
+        (true, Some(path)) => crate::fsutil::read_text_in_root(&bom.root, &path, crate::fsutil::limits::CARD)
+            .map_err(|e| e.to_string()),
         (false, Some(_)) => Err("it is a symbolic link out of the project".to_string()),
         _ => Err("it does not exist".to_string()),
     };

@@ -159,7 +159,7 @@ fn check_component(
         return check_model_signing(ctx, component, signature, out);
     }
     let path = signature.path.value.under(&ctx.bom.root);
-    let envelope = match std::fs::read(&path)
+    let envelope = match crate::fsutil::read_in_root(&ctx.bom.root, &path, crate::fsutil::limits::SIGNATURE)
         .map_err(|e| e.to_string())
         .and_then(|b| dsse::parse(&b).map_err(|e| e.to_string()))
     {
@@ -180,7 +180,10 @@ fn check_component(
     // signature may still be checked (for a better message) but never counts as trusted.
     let mut named_key_untrusted = false;
     if let Some(public) = &signature.public_key {
-        let trusted_key = crate::sign::keys::read_public(&public.value.under(&ctx.bom.root)).ok();
+        let key_path = public.value.under(&ctx.bom.root);
+        let trusted_key = crate::fsutil::resolve_in_root(&ctx.bom.root, &key_path)
+            .ok()
+            .and_then(|real| crate::sign::keys::read_public(&real).ok());
         match trusted_key {
             Some(key) if ctx.signatures.trusted.iter().any(|(_, trusted)| *trusted == key) => {}
             Some(key) => {
@@ -250,9 +253,14 @@ fn check_model_signing(
     let span = signature.path.span;
     let root = &ctx.bom.root;
     let read = |path: &crate::bom::RelPath| {
-        std::fs::read_to_string(path.under(root)).map_err(|e| format!("`{path}`: {e}"))
+        crate::fsutil::read_text_in_root(root, &path.under(root), crate::fsutil::limits::KEY)
+            .map_err(|e| format!("`{path}`: {e}"))
     };
-    let bundle = match std::fs::read(signature.path.value.under(root)) {
+    let bundle = match crate::fsutil::read_in_root(
+        root,
+        &signature.path.value.under(root),
+        crate::fsutil::limits::SIGNATURE,
+    ) {
         Ok(bundle) => bundle,
         Err(error) => {
             out.push(ctx.draft(

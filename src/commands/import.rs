@@ -41,7 +41,7 @@ pub fn import_cyclonedx(
             manifest.display()
         )));
     }
-    let document: serde_json::Value = std::fs::read(file)
+    let document: serde_json::Value = crate::fsutil::read_file(file, crate::fsutil::limits::INTERCHANGE)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
         .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
@@ -96,7 +96,7 @@ pub fn import_hf(request: &HfImport<'_>, console: &mut dyn Console) -> Result<Ou
     // an existing manifest must be valid before we touch it; a missing one is started
     let original = if manifest.exists() {
         crate::resolve::load(manifest)?;
-        std::fs::read_to_string(manifest)
+        crate::fsutil::read_text(manifest, crate::fsutil::limits::TOML)
             .map_err(|error| Error::msg(format!("cannot read {}: {error}", manifest.display())))?
     } else {
         let name = super::directory_name(&crate::bom::reader_parent(manifest), "project");

@@ -78,7 +78,8 @@ pub fn sign(
     let statement = sign::statement(&bom, subjects, &scope);
     let count = statement.subject.len();
     let envelope = dsse::sign(&statement, &key);
-    super::write(&target, envelope_text(&envelope).as_bytes())?;
+    crate::fsutil::write_in_root(&bom.root, &target, envelope_text(&envelope).as_bytes())
+        .map_err(|error| Error::msg(format!("cannot write {}: {error}", target.display())))?;
     console.say(&format!(
         "signed {count} subject{} into {} with key {}",
         super::plural(count),
@@ -137,12 +138,13 @@ pub fn verify(
     let bom = crate::resolve::load(manifest)?;
     let keys = verification_keys(key_paths, &bom)?;
     let signature = manifest.with_file_name(sign::SIGNATURE_FILE);
-    let bytes = std::fs::read(&signature).map_err(|error| {
-        Error::msg(format!(
-            "cannot read {}: {error}\nhelp: sign the project with `aitrust sign --key KEY`",
-            signature.display()
-        ))
-    })?;
+    let bytes = crate::fsutil::read_in_root(&bom.root, &signature, crate::fsutil::limits::SIGNATURE)
+        .map_err(|error| {
+            Error::msg(format!(
+                "cannot read {}: {error}\nhelp: sign the project with `aitrust sign --key KEY`",
+                signature.display()
+            ))
+        })?;
     let inventory = crate::sources::local::inventory(&bom, progress);
     let (current, _) = sign::project_subjects(&bom, &inventory);
     let outcome = match dsse::parse(&bytes) {
@@ -216,7 +218,7 @@ pub fn verify_attestation(
 ) -> Result<Outcome, Error> {
     let bom = crate::resolve::load(manifest)?;
     let keys = verification_keys(key_paths, &bom)?;
-    let bytes = std::fs::read(attestation)
+    let bytes = crate::fsutil::read_file(attestation, crate::fsutil::limits::SIGNATURE)
         .map_err(|error| Error::msg(format!("cannot read {}: {error}", attestation.display())))?;
     let inventory = crate::sources::local::inventory(&bom, false);
     let (current, _) = sign::project_subjects(&bom, &inventory);

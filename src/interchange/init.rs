@@ -140,7 +140,7 @@ fn is_model_directory(directory: &Path) -> bool {
 }
 
 fn read_card(root: &Path, card_path: &Path) -> Option<(RelPath, CardData)> {
-    let text = std::fs::read_to_string(card_path).ok()?;
+    let text = crate::fsutil::read_text(card_path, crate::fsutil::limits::CARD).ok()?;
     let data = card::parse(&text).ok()??;
     Some((relative(root, card_path)?, data))
 }

@@ -92,7 +92,8 @@ pub fn render(
     let source = match templates {
         Some(directory) => {
             let path = directory.join(name);
-            std::fs::read_to_string(&path).map_err(|source| ReportError::Template { path, source })?
+            crate::fsutil::read_text(&path, crate::fsutil::limits::TEMPLATE)
+                .map_err(|source| ReportError::Template { path, source })?
         }
         None => embedded.to_string(),
     };

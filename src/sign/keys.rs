@@ -113,7 +113,7 @@ fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), KeyError> {
 
 /// Reads a PKCS#8 PEM ed25519 private key.
 pub fn read_private(path: &Path) -> Result<SigningKey, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+    let text = crate::fsutil::read_text(path, crate::fsutil::limits::KEY).map_err(|source| KeyError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -126,7 +126,7 @@ pub fn read_private(path: &Path) -> Result<SigningKey, KeyError> {
 
 /// Reads a SubjectPublicKeyInfo PEM ed25519 public key.
 pub fn read_public(path: &Path) -> Result<VerifyingKey, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+    let text = crate::fsutil::read_text(path, crate::fsutil::limits::KEY).map_err(|source| KeyError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -155,7 +155,7 @@ pub fn fingerprint(der: &[u8]) -> String {
 
 /// Reads a trust anchor: PEM public keys (ed25519, ECDSA) or PEM certificates, decided by decoding them.
 pub fn read_trust_anchor(path: &Path) -> Result<TrustAnchor, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+    let text = crate::fsutil::read_text(path, crate::fsutil::limits::KEY).map_err(|source| KeyError::Io {
         path: path.to_path_buf(),
         source,
     })?;

@@ -289,9 +289,12 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
             match good.get(&(index, blob.clone())) {
                 Some(&(size, sha256)) => {
                     if file_path == "README.md" {
-                        card = std::fs::read_to_string(folder.join("blobs").join(&blob))
-                            .ok()
-                            .and_then(|text| crate::bom::card::parse(&text).ok().flatten());
+                        card = crate::fsutil::read_text(
+                            &folder.join("blobs").join(&blob),
+                            crate::fsutil::limits::CARD,
+                        )
+                        .ok()
+                        .and_then(|text| crate::bom::card::parse(&text).ok().flatten());
                     }
                     files.push(CachedFile {
                         path: file_path,
@@ -330,9 +333,10 @@ fn choose_revision(folder: &Path) -> Option<(String, Option<String>)> {
             is_hex(&name, 40).then_some((name, modified))
         })
         .collect();
-    let main = std::fs::read_to_string(folder.join("refs/main"))
-        .ok()
-        .map(|s| s.trim().to_string());
+    let main =
+        crate::fsutil::read_text_in_root(folder, &folder.join("refs/main"), crate::fsutil::limits::POINTER)
+            .ok()
+            .map(|s| s.trim().to_string());
     if let Some(main) = main.filter(|m| snapshots.iter().any(|(name, _)| name == m)) {
         let note = (snapshots.len() > 1).then(|| {
             format!(

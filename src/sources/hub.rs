@@ -370,10 +370,10 @@ fn redact(text: &str) -> String {
     let from_file = hf_hub::hf_home().join("token");
     let tokens = [
         std::env::var("HF_TOKEN").ok(),
-        std::env::var("HF_TOKEN_PATH")
-            .ok()
-            .and_then(|p| std::fs::read_to_string(p).ok()),
-        std::fs::read_to_string(from_file).ok(),
+        std::env::var("HF_TOKEN_PATH").ok().and_then(|p| {
+            crate::fsutil::read_text(std::path::Path::new(&p), crate::fsutil::limits::KEY).ok()
+        }),
+        crate::fsutil::read_text(&from_file, crate::fsutil::limits::KEY).ok(),
     ];
     for token in tokens.into_iter().flatten() {
         let token = token.trim();

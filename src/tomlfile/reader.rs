@@ -346,10 +346,12 @@ pub(crate) fn load_document<T>(
     what: &str,
     read: impl FnOnce(TableReader<'_, '_>, &Collector) -> Option<T>,
 ) -> Result<T, super::LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| super::LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // answers and lock files live beside the manifest: they must resolve inside that directory
+    let bytes = crate::fsutil::read_in_root(&parent_directory(path), path, crate::fsutil::limits::TOML)
+        .map_err(|source| super::LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let source =
         crate::diag::decode_utf8(path, &bytes).map_err(|p| super::LoadError::Invalid(Box::new(p)))?;
     parse_document(source, what, read).map_err(super::LoadError::Invalid)

@@ -304,7 +304,7 @@ fn card_issue(
     let path = std::fs::canonicalize(card.value.under(&bom.root))
         .ok()
         .filter(|p| p.starts_with(&root))?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::fsutil::read_text_in_root(&root, &path, crate::fsutil::limits::CARD).ok()?;
     let data = crate::bom::card::parse(&text).ok()??;
     let card_license = match (data.license.as_deref(), data.license_name.as_deref()) {
         (Some("other"), Some(name)) => name.to_string(),
