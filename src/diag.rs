@@ -204,8 +204,15 @@ pub fn render_problem(source: &SourceFile, problem: &Problem) -> String {
     out
 }
 
+/// Words longer than this get no "did you mean" (bounded work on hostile input).
+pub const MAX_NEAREST_LEN: usize = 128;
+
 /// The closest candidate to `word`, if one is close enough to be a plausible typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Similarity costs length × length per candidate; nothing this long is a misspelling of a known name.
+    if word.len() > MAX_NEAREST_LEN {
+        return None;
+    }
     let lowered = word.to_ascii_lowercase();
     candidates
         .into_iter()

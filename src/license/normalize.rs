@@ -101,11 +101,13 @@ fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeErr
     if let Some(facts) = kb.find(term) {
         return Ok(facts.id.clone());
     }
-    if term.len() > 11 && term[..11].eq_ignore_ascii_case("licenseref-") {
-        let name = &term[11..];
-        if is_idstring(name) {
-            return Ok(format!("LicenseRef-{name}"));
-        }
+    // `get` and `get(11..)`: a multi-byte character at byte 11 is not a boundary to slice at
+    if let (Some(prefix), Some(name)) = (term.get(..11), term.get(11..))
+        && prefix.eq_ignore_ascii_case("licenseref-")
+        && !name.is_empty()
+        && is_idstring(name)
+    {
+        return Ok(format!("LicenseRef-{name}"));
     }
     if let Some(id) = spdx_license(term) {
         return Ok(id.to_string());

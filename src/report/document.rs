@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use minijinja::{AutoEscape, Environment, Value};
+use minijinja::{AutoEscape, Environment, ErrorKind, Value};
 use serde::Serialize;
 
 use super::Audit;
@@ -97,7 +97,56 @@ pub fn render(
         }
         None => embedded.to_string(),
     };
+    let lineage = super::lineage::svg(audit).map(Value::from_safe_string);
+    let context = minijinja::context! {
+        audit => Value::from(minijinja::value::Serde(audit)),
+        provenance => Value::from(minijinja::value::Serde(provenance)),
+        lineage => lineage,
+    };
+    let items = (audit.components.len() + audit.findings.len()) as u64;
+    let fuel = RENDER_FUEL.saturating_add(RENDER_FUEL_PER_ITEM.saturating_mul(items));
+    // A replaced template is input: it renders with bounded work (fuel), bounded output, bounded filter
+    // arguments, and on a thread with a large stack, so no template can hang, exhaust memory or overflow.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(RENDER_STACK)
+            .spawn_scoped(scope, || render_bounded(name, source, context, fuel))
+            .map_err(|error| {
+                ReportError::Render(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    error.to_string(),
+                ))
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(ReportError::Render(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    "the template could not be rendered",
+                )))
+            })
+    })
+}
+
+/// Fuel for one render, plus [`RENDER_FUEL_PER_ITEM`] for every component and finding (a nested loop over
+/// 100,000 × 100,000 runs out in about 4 s in a debug build).
+const RENDER_FUEL: u64 = 20_000_000;
+/// Fuel added per component and finding of the audit.
+const RENDER_FUEL_PER_ITEM: u64 = 5_000;
+/// The largest report a template may write.
+const RENDER_OUTPUT: usize = 256 << 20;
+/// The stack of the rendering thread.
+const RENDER_STACK: usize = 64 << 20;
+/// The largest width `indent` and count `slice`/`batch` take from a template.
+const FILTER_ARGUMENT: usize = 4096;
+
+fn render_bounded(
+    name: &'static str,
+    source: String,
+    context: Value,
+    fuel: u64,
+) -> Result<String, ReportError> {
     let mut environment = Environment::new();
+    environment.set_fuel(Some(fuel));
     environment.set_auto_escape_callback(|name| {
         if name.contains(".html") {
             AutoEscape::Html
@@ -106,13 +155,64 @@ pub fn render(
         }
     });
     environment.add_filter("short", |text: String| text.chars().take(12).collect::<String>());
+    environment.add_filter("indent", |text: String, width: Option<usize>| {
+        let width = bounded(width.unwrap_or(4))?;
+        let pad = " ".repeat(width);
+        Ok::<_, minijinja::Error>(text.replace('\n', &format!("\n{pad}")))
+    });
+    environment.add_filter(
+        "slice",
+        |state: &minijinja::State, value: Value, count: usize, fill: Option<Value>| {
+            minijinja::filters::slice(state, value, bounded(count)?, fill)
+        },
+    );
+    environment.add_filter(
+        "batch",
+        |state: &minijinja::State, value: Value, count: usize, fill: Option<Value>| {
+            minijinja::filters::batch(state, value, bounded(count)?, fill)
+        },
+    );
     environment.add_template_owned(name, source)?;
-    let lineage = super::lineage::svg(audit).map(Value::from_safe_string);
     let template = environment.get_template(name)?;
-    let text = template.render(minijinja::context! {
-        audit => Value::from(minijinja::value::Serde(audit)),
-        provenance => Value::from(minijinja::value::Serde(provenance)),
-        lineage => lineage,
-    })?;
-    Ok(text)
+    let mut out = CappedWriter::default();
+    template.render_captured_to(context, &mut out)?;
+    String::from_utf8(out.bytes).map_err(|_| {
+        ReportError::Render(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            "the template wrote invalid UTF-8",
+        ))
+    })
+}
+
+fn bounded(value: usize) -> Result<usize, minijinja::Error> {
+    if value > FILTER_ARGUMENT {
+        Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{value} is more than the {FILTER_ARGUMENT} a report template may ask for"),
+        ))
+    } else {
+        Ok(value)
+    }
+}
+
+/// Collects output, failing past [`RENDER_OUTPUT`].
+#[derive(Default)]
+struct CappedWriter {
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + data.len() > RENDER_OUTPUT {
+            return Err(std::io::Error::other(format!(
+                "the report would be larger than {RENDER_OUTPUT} bytes"
+            )));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -162,6 +162,8 @@ struct Pending {
     component: usize,
     file: usize,
     path: PathBuf,
+    /// The declared size: hashing stops one byte past it (a 1 TiB sparse file declared as 4 KiB costs 4 KiB).
+    bound: Option<u64>,
 }
 
 /// Looks at every local path of the manifest and hashes every declared file that is present.
@@ -176,12 +178,13 @@ pub fn inventory(bom: &Bom, progress_enabled: bool) -> Inventory {
         components.push(files);
     }
     let paths: Vec<PathBuf> = pending.iter().map(|p| p.path.clone()).collect();
+    let bounds: Vec<Option<u64>> = pending.iter().map(|p| p.bound).collect();
     let progress = if progress_enabled {
         Progress::for_bytes(hash::total_size(&paths), "hashing")
     } else {
         Progress::hidden()
     };
-    let results = hash::hash_files(&paths, &progress);
+    let results = hash::hash_files_bounded(&paths, &bounds, &progress);
     progress.finish();
     for (job, result) in pending.iter().zip(results) {
         components[job.component].files[job.file].observation = match result {
@@ -257,6 +260,7 @@ fn survey_component(
                     component: component_index,
                     file: 0,
                     path: real,
+                    bound: component.size.as_ref().map(|s| s.value),
                 });
                 return result;
             }
@@ -274,6 +278,7 @@ fn survey_component(
                     component: component_index,
                     file: result.files.len(),
                     path: real,
+                    bound: entry.size.as_ref().map(|s| s.value),
                 });
                 Observation::Missing
             }

@@ -1,5 +1,5 @@
 //! The span-keeping TOML layer every aitrust file format is read through: [`Spanned`] values, closed
-//! choices ([`choice_enum!`]), the problem-collecting [`reader`], [`LoadError`], and TOML string quoting
+//! choices (`choice_enum!`), the problem-collecting `reader`, [`LoadError`], and TOML string quoting
 //! for the files aitrust writes. It knows nothing of manifests, licenses or checklists.
 
 pub(crate) mod reader;
