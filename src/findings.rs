@@ -288,6 +288,11 @@ digest with `aitrust hash FILE`." }
         "a file's size differs from the manifest",
         "The file's size is not the size the manifest declares, so its content changed (a truncated download, a \
 replaced file). Re-fetch it from its source, or review the change and update `size` and `sha256`." }
+    Int012 = "INT012" { "integrity", Error, ["trust-model-deployment", "trust-security-privacy"],
+        "a file's name twins a declared file's",
+        "A file in a component's directory has a name that differs from a declared file's only in letter case or \
+Unicode normalization (`MODEL.safetensors` beside `model.safetensors`, an NFD twin of an NFC name). The declared file \
+verifies, but a loader, or the same tree on a case-insensitive file system, may open the twin instead. Remove it." }
     Int004 = "INT004" { "integrity", Warning, ["trust-model-deployment"],
         "a file in a component's directory is not declared",
         "A file sits in the component's directory but the manifest does not list it, so nothing vouches for it and \

@@ -308,3 +308,66 @@ fn a_killed_write_leaves_no_temporary_file_behind_for_long() {
     assert!(!stale.exists(), "stale temporary removed");
     assert!(fresh.exists(), "a fresh one (another run's) is left alone");
 }
+
+#[test]
+fn names_are_compared_as_stored() {
+    let (_dir, root) = project("clean");
+    let tiny = root.join("models/tiny");
+    // names the manifest syntax cannot express are still undeclared files, never skipped
+    for name in ["C:evil.bin", "\\evil.bin", "..\\evil.bin"] {
+        std::fs::write(tiny.join(name), b"payload").unwrap();
+    }
+    // a file literally named `sub\w.bin` is not the declared `sub/w.bin`
+    std::fs::create_dir(tiny.join("sub")).unwrap();
+    std::fs::write(tiny.join("sub/w.bin"), b"w").unwrap();
+    std::fs::write(tiny.join("sub\\w.bin"), b"other").unwrap();
+    let manifest = root.join("aibom.toml");
+    let w = "[[model.file]]\n  path = \"sub/w.bin\"\n  sha256 = \"50e721e49c013f00c62cf59f2163542a9d8df02464efeb615d31051b0fddc326\"\n  size = 1\n\n  [[model.file]]\n  path = \"README.md\"";
+    replace_in(&manifest, "[[model.file]]\n  path = \"README.md\"", w);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[policy]\nlevels = {{ \"INT004\" = \"deny\" }}\n"),
+    )
+    .unwrap();
+    let output = check(&root);
+    assert_eq!(exited_cleanly(&output), 1, "{}", stderr(&output));
+    let report = common::stdout(&output);
+    for name in ["C:evil.bin", "\\\\evil.bin", "..\\\\evil.bin", "sub\\\\w.bin"] {
+        assert!(
+            report.contains(&format!("models/tiny/{name}")),
+            "{name} not reported: {report}"
+        );
+    }
+}
+
+#[test]
+fn case_and_normalization_twins_of_declared_files_are_errors() {
+    for twin in ["MODEL.safetensors", "model.SafeTensors"] {
+        let (_dir, root) = project("clean");
+        std::fs::write(root.join("models/tiny").join(twin), b"evil").unwrap();
+        let output = check(&root);
+        assert_eq!(exited_cleanly(&output), 1);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            common::codes(&report).contains(&"INT012".to_string()),
+            "{twin}: {report:#}"
+        );
+    }
+    // NFC `é` declared, NFD `e\u{301}` beside it
+    let (_dir, root) = project("clean");
+    std::fs::write(root.join("models/tiny/caf\u{e9}.json"), b"{}").unwrap();
+    std::fs::write(root.join("models/tiny/cafe\u{301}.json"), b"{}").unwrap();
+    let manifest = root.join("aibom.toml");
+    replace_in(
+        &manifest,
+        "[[model.file]]\n  path = \"README.md\"",
+        "[[model.file]]\n  path = \"caf\u{e9}.json\"\n  sha256 = \"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\"\n  size = 2\n\n  [[model.file]]\n  path = \"README.md\"",
+    );
+    let output = check(&root);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        common::codes(&report).contains(&"INT012".to_string()),
+        "{report:#}"
+    );
+}

@@ -64,6 +64,10 @@ enum Diag<'a> {
     Undeclared {
         path: &'a str,
     },
+    Twin {
+        path: &'a str,
+        declared: &'a str,
+    },
 }
 
 impl Diag<'_> {
@@ -128,6 +132,11 @@ impl Diag<'_> {
                 Code::Int002,
                 format!("`{path}` has SHA-256 {actual}, the manifest pins {declared}"),
                 "do not deploy it: find out why it changed; if the change is intended, review it and update `sha256`".to_string(),
+            ),
+            Diag::Twin { path, declared } => (
+                Code::Int012,
+                format!("`{path}` differs from the declared `{declared}` only in case or Unicode normalization"),
+                "remove it: a loader (or a case-insensitive file system) may open it instead of the verified file".to_string(),
             ),
             Diag::Undeclared { path } => (
                 Code::Int004,
@@ -276,7 +285,13 @@ fn check_component(ctx: &CheckCtx<'_>, component: &Component, files: &ComponentF
         check_file(component, state, &mut emit);
     }
     for path in &files.undeclared {
-        emit(Diag::Undeclared { path: path.as_str() }, path_span);
+        emit(Diag::Undeclared { path }, path_span);
+    }
+    for (path, declared) in &files.twins {
+        emit(Diag::Twin { path, declared }, path_span);
+    }
+    for (path, error) in &files.walk_errors {
+        emit(Diag::FileUnreadable { path, error }, path_span);
     }
 }
 

@@ -94,8 +94,15 @@ pub struct ComponentFiles {
     pub state: ComponentState,
     /// The declared files, in manifest order.
     pub files: Vec<FileState>,
-    /// Files present in the component's directory but not declared, relative to the project root.
-    pub undeclared: Vec<RelPath>,
+    /// Files present in the component's directory but not declared, relative to the project root, by their
+    /// names as stored (components joined with `/`, nothing folded; a name the manifest syntax cannot
+    /// express, such as `C:x` or `a\\b`, is listed too).
+    pub undeclared: Vec<String>,
+    /// Undeclared files whose names differ from a declared file's only in case or Unicode normalization:
+    /// (the undeclared name, the declared one). A loader on another file system may open either.
+    pub twins: Vec<(String, String)>,
+    /// Parts of the component's directory that could not be walked: (path, why). Never silently skipped.
+    pub walk_errors: Vec<(String, String)>,
 }
 
 /// The local side of every component, in `Bom::components()` order.
@@ -216,6 +223,8 @@ fn survey_component(
         state: ComponentState::NoLocalCopy,
         files: Vec::new(),
         undeclared: Vec::new(),
+        twins: Vec::new(),
+        walk_errors: Vec::new(),
     };
     let Some(path) = &component.path else {
         return result;
@@ -293,14 +302,23 @@ fn survey_component(
         });
     }
     if !component.files.is_empty() {
-        result.undeclared = undeclared_files(bom, component, &path.value);
+        undeclared_files(bom, component, &path.value, &mut result);
     }
     result
 }
 
-/// Files under a directory component that the manifest does not declare.
-fn undeclared_files(bom: &Bom, component: &Component, directory: &RelPath) -> Vec<RelPath> {
+/// The key two names collide under on a case-insensitive or normalizing file system (or loader).
+fn fold(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// Files under a directory component that the manifest does not declare, their twins of declared files, and
+/// what could not be walked. Names are compared as stored: no `\\` to `/` folding, no normalization.
+fn undeclared_files(bom: &Bom, component: &Component, directory: &RelPath, result: &mut ComponentFiles) {
     let declared: BTreeSet<&str> = component.files.iter().map(|f| f.path.value.as_str()).collect();
+    let folded: std::collections::BTreeMap<String, &str> =
+        declared.iter().map(|name| (fold(name), *name)).collect();
     let signature = component.signature.as_ref().map(|s| s.path.value.as_str());
     let base = directory.under(&bom.root);
     let walker = walkdir::WalkDir::new(&base)
@@ -308,25 +326,45 @@ fn undeclared_files(bom: &Bom, component: &Component, directory: &RelPath) -> Ve
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| !(entry.depth() > 0 && is_not_an_artifact(entry.path(), &base)));
-    let mut found = Vec::new();
-    for entry in walker.flatten() {
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let at = error.path().and_then(|p| p.strip_prefix(&base).ok()).map_or_else(
+                    || directory.to_string(),
+                    |p| format!("{directory}/{}", raw_name(p)),
+                );
+                result.walk_errors.push((at, error.to_string()));
+                continue;
+            }
+        };
         if entry.depth() == 0 || entry.file_type().is_dir() {
             continue;
         }
         let Ok(relative) = entry.path().strip_prefix(&base) else {
             continue;
         };
-        let text = crate::diag::display_path(relative);
-        let Ok(relative) = RelPath::parse(&text) else {
-            continue;
-        };
-        let project_relative = directory.join(&relative);
-        if declared.contains(relative.as_str()) || signature == Some(project_relative.as_str()) {
+        let name = raw_name(relative);
+        let project_relative = format!("{directory}/{name}");
+        if declared.contains(name.as_str()) || signature == Some(project_relative.as_str()) {
             continue;
         }
-        found.push(project_relative);
+        match folded.get(&fold(&name)) {
+            Some(twin) => result
+                .twins
+                .push((project_relative, format!("{directory}/{twin}"))),
+            None => result.undeclared.push(project_relative),
+        }
     }
-    found
+}
+
+/// A relative path's components as stored, joined with `/` (non-UTF-8 bytes shown as U+FFFD).
+fn raw_name(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Version-control and download bookkeeping that ships beside artifacts but is not one.
