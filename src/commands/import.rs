@@ -48,6 +48,7 @@ pub fn import_cyclonedx(
     let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
     let imported = cyclonedx::import(&document, &name)
         .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+    super::validate_before_writing(manifest, imported.manifest.as_bytes())?;
     super::write(manifest, imported.manifest.as_bytes())?;
     let mut message = format!(
         "wrote {} with {} component{}",

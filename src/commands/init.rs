@@ -40,6 +40,7 @@ pub fn init(
     };
     let name = super::directory_name(dir, "my-project");
     let text = skeleton::manifest_text(dir, &name, &found, &cached, terminal);
+    super::validate_before_writing(&manifest, text.as_bytes())?;
     super::write(&manifest, text.as_bytes())?;
     let models = found
         .iter()

@@ -156,6 +156,17 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .map_err(|error| Error::msg(format!("cannot write {}: {error}", path.display())))
 }
 
+/// A manifest a command is about to write must load exactly as `check` would load it (unique ids, valid
+/// names, a valid policy); otherwise nothing is written.
+pub(crate) fn validate_before_writing(manifest: &Path, text: &[u8]) -> Result<(), Error> {
+    let root = crate::bom::reader_parent(manifest);
+    crate::resolve::from_bytes(manifest, &root, text).map(|_| ()).map_err(|error| {
+        Error::msg(format!(
+            "the manifest aitrust would write does not validate, so nothing was written:\n{error}\nhelp: this is a bug in aitrust; please report it with the input"
+        ))
+    })
+}
+
 /// The Hub client for `--endpoint` (else HF_ENDPOINT, else the public Hub); an unusable endpoint is bad usage.
 pub(crate) fn hub_client(endpoint: Option<&str>) -> Result<crate::sources::hub::Hub, Error> {
     crate::sources::hub::Hub::new(&crate::sources::hub::endpoint(endpoint))
