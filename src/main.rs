@@ -361,19 +361,30 @@ fn main() -> ExitCode {
     ExitCode::from(finish(run(cli.command)))
 }
 
+/// What `check` and `report` audit.
+fn audit_inputs(
+    manifest: PathBuf,
+    policy: Option<PathBuf>,
+    answers: Option<PathBuf>,
+    now: Option<String>,
+    progress: bool,
+) -> check::AuditInputs {
+    check::AuditInputs {
+        manifest,
+        policy,
+        answers,
+        now,
+        progress,
+    }
+}
+
 /// Calls the command.
 fn run(command: Command) -> Result<Outcome, Error> {
     let console = &mut Stderr;
     let terminal = io::stderr().is_terminal();
     match command {
         Command::Check(args) => {
-            let inputs = check::AuditInputs {
-                manifest: args.manifest,
-                policy: args.policy,
-                answers: args.answers,
-                now: args.now,
-                progress: terminal,
-            };
+            let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal);
             // The audit never uses the network (it reads aibom.lock); --offline lets CI state that intent.
             let _ = args.offline;
             let format = match args.format {
@@ -388,13 +399,7 @@ fn run(command: Command) -> Result<Outcome, Error> {
             check::check(&inputs, format, args.output.as_deref(), &summary, console)
         }
         Command::Report(args) => {
-            let inputs = check::AuditInputs {
-                manifest: args.manifest,
-                policy: args.policy,
-                answers: args.answers,
-                now: args.now,
-                progress: terminal,
-            };
+            let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal);
             let format = match args.format {
                 ReportFormatArg::Html => ReportFormat::Html,
                 ReportFormatArg::Markdown => ReportFormat::Markdown,
