@@ -308,3 +308,61 @@ fn a_person_answers_at_a_terminal() {
     assert_eq!(oversight["status"], "pass");
     assert_eq!(oversight["answer"]["answered_by"], "Pat <pat@example.com>");
 }
+
+/// A person answering while another session writes an answer to the same file.
+struct Concurrent {
+    lines: Vec<&'static str>,
+    other: Option<(std::path::PathBuf, String)>,
+}
+
+impl Prompter for Concurrent {
+    fn say(&mut self, _text: &str) {}
+
+    fn ask(&mut self, _prompt: &str, _default: Option<&str>) -> std::io::Result<Option<String>> {
+        // just before this session's first answer is saved, the other session saves its own
+        if self.lines.len() == 1
+            && let Some((path, text)) = self.other.take()
+        {
+            std::fs::write(path, text).unwrap();
+        }
+        Ok((!self.lines.is_empty()).then(|| self.lines.remove(0).to_string()))
+    }
+}
+
+#[test]
+fn two_sessions_on_one_answers_file_lose_no_answer() {
+    let (_dir, root) = project("clean");
+    let global = Checklist::global();
+    let report = checklist::walk(&global, &[], None, &aitrust::checks::names(), "digest");
+    let answers_path = root.join("aibom.answers.toml");
+    let other = "[[answer]]\nchecklist = \"global\"\nitem = \"target-uses\"\nstatus = \"met\"\njustification = \"Written by the other session.\"\nanswered_by = \"Other <o@example.com>\"\nanswered_at = \"2026-11-22T12:00:00Z\"\nbom_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n";
+    let mut walk = interactive::Walk {
+        checklist: &global,
+        report: &report,
+        answers: checklist::Answers::default(),
+        answers_path: answers_path.clone(),
+        bom_sha256: "0".repeat(64),
+        default_author: "Me <me@example.com>".into(),
+        now: "2026-11-22T12:00:00Z".into(),
+    };
+    let mut prompter = Concurrent {
+        lines: vec!["unmet", "Nobody checked the bias.", "", ""],
+        other: Some((answers_path.clone(), other.to_string())),
+    };
+    let count = interactive::run(
+        &mut walk,
+        &mut prompter,
+        &Selection::Item("objectivity-bias".into()),
+    )
+    .unwrap();
+    assert_eq!(count, 1);
+    let loaded = checklist::answers::load(&answers_path, &[&global]).unwrap();
+    assert!(
+        loaded.for_item("global", "target-uses").is_some(),
+        "the other session's answer is kept"
+    );
+    assert!(
+        loaded.for_item("global", "objectivity-bias").is_some(),
+        "and this one is saved"
+    );
+}

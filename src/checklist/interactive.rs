@@ -96,21 +96,51 @@ pub fn run(walk: &mut Walk<'_>, prompter: &mut dyn Prompter, selection: &Selecti
         } else {
             author.trim().to_string()
         };
-        walk.answers.upsert(Answer {
-            checklist: walk.checklist.id.clone(),
-            item: item.id.clone(),
-            status,
-            justification,
-            evidence,
-            answered_by: author,
-            answered_at: walk.now.clone(),
-            bom_sha256: walk.bom_sha256.clone(),
-        });
-        crate::fsutil::write_atomic(&walk.answers_path, answers::to_toml(&walk.answers).as_bytes())?;
+        save(
+            walk,
+            Answer {
+                checklist: walk.checklist.id.clone(),
+                item: item.id.clone(),
+                status,
+                justification,
+                evidence,
+                answered_by: author,
+                answered_at: walk.now.clone(),
+                bom_sha256: walk.bom_sha256.clone(),
+            },
+        )?;
         answered += 1;
         prompter.say(&format!("Saved to {}.\n", walk.answers_path.display()));
     }
     Ok(answered)
+}
+
+/// Records one answer without losing another session's: under an exclusive lock on `<answers>.lock`, the
+/// answers file is read again (what other sessions wrote since this walk began is kept), the answer is
+/// merged in, and the file is written atomically. A second session waits for the first to finish writing.
+fn save(walk: &mut Walk<'_>, answer: Answer) -> io::Result<()> {
+    let mut lock_name = walk.answers_path.as_os_str().to_owned();
+    lock_name.push(".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(PathBuf::from(lock_name))?;
+    lock.lock()?;
+    if walk.answers_path.exists() {
+        let mut known: Vec<Checklist> = super::BUILTIN
+            .iter()
+            .filter_map(|(id, _, _)| Checklist::builtin(id))
+            .collect();
+        known.push(walk.checklist.clone());
+        let refs: Vec<&Checklist> = known.iter().collect();
+        walk.answers =
+            answers::load(&walk.answers_path, &refs).map_err(|error| io::Error::other(error.to_string()))?;
+    }
+    walk.answers.upsert(answer);
+    let written = crate::fsutil::write_atomic(&walk.answers_path, answers::to_toml(&walk.answers).as_bytes());
+    let _ = lock.unlock();
+    written
 }
 
 fn describe(
