@@ -287,3 +287,22 @@ fn a_trusted_key_file_must_decode_as_a_key() {
         common::stderr(&output)
     );
 }
+
+#[test]
+fn junk_verification_material_cannot_downgrade_an_error_to_not_verified() {
+    for junk in [
+        serde_json::json!({ "certificate": { "rawBytes": "bm90IGEgY2VydA==" }, "tlogEntries": [{}] }),
+        serde_json::json!({ "certificate": "junk" }),
+    ] {
+        let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &[]);
+        let bundle_path = root.join("model/model.sig");
+        let mut bundle: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&bundle_path).unwrap()).unwrap();
+        bundle["verificationMaterial"] = junk.clone();
+        std::fs::write(&bundle_path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+        std::fs::write(root.join("model/signme-1"), b"tampered").unwrap();
+        let found = signature_codes(&root);
+        assert!(found.contains(&"SIG001".to_string()), "{junk}: {found:?}");
+        assert!(!found.contains(&"SIG005".to_string()), "{junk}: {found:?}");
+    }
+}

@@ -98,6 +98,11 @@ pub fn verify(request: &Request<'_>) -> Outcome {
             Err(outcome) => return outcome,
         }
     } else if material.get("certificate").is_some() {
+        // SIG005 is only for a well-formed keyless bundle; junk in its place is an invalid signature, so a
+        // tampered bundle cannot downgrade an error to "not verified"
+        if let Err(reason) = well_formed_keyless(material) {
+            return invalid(reason);
+        }
         return Outcome::CannotVerify(
             "a Sigstore keyless bundle (Fulcio certificate and Rekor entry) needs the public-good trust root to verify"
                 .into(),
@@ -105,7 +110,7 @@ pub fn verify(request: &Request<'_>) -> Outcome {
     } else {
         return invalid("the bundle has no verification material");
     };
-    if !signature_verifies(&key, &payload, &signature) {
+    if !signature_verifies(&key, &payload, &signature, is_legacy_payload(&payload)) {
         return invalid(format!("the signature does not verify with the {method}'s key"));
     }
     let expected = match manifest_of(&payload) {
@@ -154,8 +159,27 @@ enum EcKey {
     P384(p384::ecdsa::VerifyingKey),
 }
 
+/// A keyless bundle's certificate is a DER certificate and it carries at least one transparency-log entry.
+fn well_formed_keyless(material: &Value) -> Result<(), String> {
+    let der = material["certificate"]["rawBytes"]
+        .as_str()
+        .and_then(|text| STANDARD.decode(text).ok())
+        .ok_or("the keyless bundle's certificate is not base64")?;
+    Certificate::from_der(&der).map_err(|e| format!("the keyless bundle's certificate is malformed: {e}"))?;
+    let entries = material["tlogEntries"].as_array().map_or(0, Vec::len);
+    if entries == 0 {
+        return Err("the keyless bundle has no transparency-log entry".into());
+    }
+    Ok(())
+}
+
 fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
     use p256::pkcs8::DecodePublicKey;
+    use x509_cert::der::Decode;
+    // a key that is not even a SubjectPublicKeyInfo is an invalid signature, not an unsupported one
+    if x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(der).is_err() {
+        return Err(invalid("the signing key is not a valid public key"));
+    }
     if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
         return Ok(EcKey::P256(key));
     }
@@ -282,22 +306,34 @@ fn python_bytes_repr(bytes: &[u8]) -> String {
     out
 }
 
-/// ECDSA over the PAE with the curve's hash; the v0.2 forms (compat PAE, SHA-256) are accepted as the reference
-/// verifier accepts them.
-fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8]) -> bool {
+/// ECDSA over the standard PAE with the hash the key's curve decides (P-256: SHA-256, P-384: SHA-384). Only a
+/// bundle whose predicate is the v0.1 one (the v0.2 signer's) may use that signer's mistaken compat PAE, which
+/// it hashed with SHA-256; no other mix of PAE and hash is accepted.
+fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8], legacy: bool) -> bool {
     use p256::ecdsa::signature::hazmat::PrehashVerifier;
-    let messages = [pae(IN_TOTO_PAYLOAD_TYPE, payload), compat_pae(payload)];
-    messages.iter().any(|message| {
-        let sha256 = Sha256::digest(message);
-        match key {
-            EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
-                .is_ok_and(|sig| key.verify_prehash(&sha256, &sig).is_ok()),
-            EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature).is_ok_and(|sig| {
-                key.verify_prehash(&Sha384::digest(message), &sig).is_ok()
-                    || key.verify_prehash(&sha256, &sig).is_ok()
-            }),
-        }
-    })
+    let standard = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+    let by_curve = match key {
+        EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
+            .is_ok_and(|sig| key.verify_prehash(&Sha256::digest(&standard), &sig).is_ok()),
+        EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature)
+            .is_ok_and(|sig| key.verify_prehash(&Sha384::digest(&standard), &sig).is_ok()),
+    };
+    if by_curve || !legacy {
+        return by_curve;
+    }
+    let compat = Sha256::digest(compat_pae(payload));
+    match key {
+        EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
+            .is_ok_and(|sig| key.verify_prehash(&compat, &sig).is_ok()),
+        EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature)
+            .is_ok_and(|sig| key.verify_prehash(&compat, &sig).is_ok()),
+    }
+}
+
+/// Does the (not yet verified) payload claim the v0.1 predicate of the v0.2 signer?
+fn is_legacy_payload(payload: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(payload)
+        .is_ok_and(|statement| statement["predicateType"] == PREDICATE_V01)
 }
 
 /// What the statement says was signed.
@@ -480,6 +516,58 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_curve_decides_the_hash_and_only_legacy_bundles_use_the_compat_pae() {
+        use p384::ecdsa::signature::hazmat::PrehashSigner;
+        let signing = p384::ecdsa::SigningKey::from_slice(&[9u8; 48]).unwrap();
+        let key = EcKey::P384(*signing.verifying_key());
+        let payload = br#"{"predicateType":"x"}"#;
+        let sign = |digest: &[u8]| -> Vec<u8> {
+            let signature: p384::ecdsa::Signature = signing.sign_prehash(digest).unwrap();
+            signature.to_der().as_bytes().to_vec()
+        };
+        let standard = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+        let compat = compat_pae(payload);
+        assert!(signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha384::digest(&standard)),
+            false
+        ));
+        // SHA-256 over the standard PAE with a P-384 key: not the spec
+        assert!(!signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha256::digest(&standard)),
+            false
+        ));
+        assert!(!signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha256::digest(&standard)),
+            true
+        ));
+        // the compat PAE: only for legacy (v0.1 predicate) bundles, and only with SHA-256
+        assert!(!signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha256::digest(&compat)),
+            false
+        ));
+        assert!(signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha256::digest(&compat)),
+            true
+        ));
+        assert!(!signature_verifies(
+            &key,
+            payload,
+            &sign(&Sha384::digest(&compat)),
+            true
+        ));
+    }
 
     #[test]
     fn python_repr_of_bytes() {
