@@ -242,3 +242,24 @@ fn a_missing_cache_is_bad_input() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_blobs_directory_that_links_out_of_the_cache_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("hub");
+    build_cache(&cache);
+    let repo = cache.join("models--sentence-transformers--all-MiniLM-L6-v2");
+    // the blobs (all verifying against their names) moved out of the cache, and a link left in their place
+    let outside = dir.path().join("elsewhere");
+    std::fs::rename(repo.join("blobs"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("blobs")).unwrap();
+    let project = dir.path().join("project");
+    let output = init_from(&project, &cache);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("blobs (sentence-transformers/all-MiniLM-L6-v2): links out of the cache"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!project.join("aibom.toml").exists());
+}

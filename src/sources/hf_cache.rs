@@ -161,8 +161,22 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
 
     // every blob of every repository, hashed in parallel
     let mut blobs: Vec<(usize, String, PathBuf)> = Vec::new();
-    for (index, (_, _, folder)) in folders.iter().enumerate() {
-        if let Ok(entries) = std::fs::read_dir(folder.join("blobs")) {
+    for (index, (_, repository, folder)) in folders.iter().enumerate() {
+        // the repository folder and its blobs/ must really be inside the cache: a link out is corruption,
+        // never followed
+        let blobs_dir = folder.join("blobs");
+        if crate::fsutil::resolve_in_root(dir, &blobs_dir).is_err() && blobs_dir.exists() {
+            let location = blobs_dir
+                .strip_prefix(dir)
+                .map_or_else(|_| blobs_dir.display().to_string(), |p| p.display().to_string());
+            scan.corrupted.push(Corruption {
+                repository: repository.clone(),
+                location,
+                problem: "links out of the cache: not followed".to_string(),
+            });
+            continue;
+        }
+        if let Ok(entries) = std::fs::read_dir(&blobs_dir) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 // `.incomplete` downloads and lock files are not content
