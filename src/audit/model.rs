@@ -134,20 +134,6 @@ pub struct Sources<'a> {
     pub activities: &'a [(String, crate::checks::maintenance::Activity)],
 }
 
-impl Sources<'_> {
-    /// (base models, relation, training datasets) of a component.
-    fn lineage(&self, id: &str) -> (Vec<String>, Option<crate::bom::Relation>, Vec<String>) {
-        match self.models.iter().find(|m| m.component.id.value == id) {
-            Some(model) => (
-                model.base_model.iter().map(|b| b.value.clone()).collect(),
-                model.relation.as_ref().map(|r| r.value),
-                model.trained_on.iter().map(|d| d.value.clone()).collect(),
-            ),
-            None => (Vec::new(), None, Vec::new()),
-        }
-    }
-}
-
 /// The whole audit.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[schemars(title = "aitrust audit report")]
@@ -184,11 +170,14 @@ impl Audit {
         generated_at: String,
     ) -> Self {
         let order: Vec<&str> = bom.components().map(|c| c.id.value.as_str()).collect();
+        // id → manifest position, so ordering the findings costs O(n log n), not O(n × components)
+        let position: std::collections::HashMap<&str, usize> =
+            order.iter().enumerate().map(|(index, id)| (*id, index)).collect();
         let rank = |finding: &Finding| {
             let component = finding
                 .component
                 .as_deref()
-                .and_then(|id| order.iter().position(|known| *known == id))
+                .and_then(|id| position.get(id))
                 .map_or(0, |position| position + 1);
             // The checklist's findings summarize the others: they come last.
             let component = if finding.check == "checklist" {
@@ -205,7 +194,7 @@ impl Audit {
                 finding.message.clone(),
             )
         };
-        findings.sort_by_key(rank);
+        findings.sort_by_cached_key(rank);
         let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
         let summary = Summary {
             components: order.len(),
@@ -213,9 +202,11 @@ impl Audit {
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
         };
+        let index = Index::new(sources, &findings);
         let components = bom
             .components()
-            .map(|component| component_report(component, sources, &findings))
+            .enumerate()
+            .map(|(position, component)| component_report(position, component, sources, &index))
             .collect();
         Self {
             tool: Tool {
@@ -262,15 +253,53 @@ fn declared_files(component: &Component, local: Option<&crate::sources::local::C
     usize::from(is_single_file)
 }
 
-fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Finding]) -> ComponentReport {
-    let (inventory, licensing) = (sources.inventory, sources.licensing);
-    let documentation = sources
-        .documentation
-        .iter()
-        .find(|(id, _)| *id == component.id.value)
-        .map(|(_, c)| c.clone());
-    let license = licensing.component(&component.id.value);
-    let local = inventory.component(&component.id.value);
+/// What the component reports look up, indexed once so the audit is O(components + findings).
+struct Index<'a> {
+    models: std::collections::HashMap<&'a str, &'a crate::bom::Model>,
+    licenses: std::collections::HashMap<&'a str, &'a crate::license::assess::ComponentLicense>,
+    integrity_errors: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    fn new(sources: &Sources<'a>, findings: &'a [Finding]) -> Self {
+        Self {
+            models: sources
+                .models
+                .iter()
+                .map(|m| (m.component.id.value.as_str(), m))
+                .collect(),
+            licenses: sources
+                .licensing
+                .components
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            integrity_errors: findings
+                .iter()
+                .filter(|f| f.check == "integrity" && f.severity == Severity::Error)
+                .filter_map(|f| f.component.as_deref())
+                .collect(),
+        }
+    }
+}
+
+/// The entry of a list kept in component order, checked by id (and looked up if the order differs).
+fn at<'a, T>(list: &'a [T], position: usize, id: &str, id_of: impl Fn(&T) -> &str) -> Option<&'a T> {
+    list.get(position)
+        .filter(|entry| id_of(entry) == id)
+        .or_else(|| list.iter().find(|entry| id_of(entry) == id))
+}
+
+fn component_report(
+    position: usize,
+    component: &Component,
+    sources: &Sources<'_>,
+    index: &Index<'_>,
+) -> ComponentReport {
+    let id = component.id.value.as_str();
+    let documentation = at(sources.documentation, position, id, |(id, _)| id).map(|(_, c)| c.clone());
+    let license = index.licenses.get(id).copied();
+    let local = at(&sources.inventory.components, position, id, |files| &files.id);
     let bytes_verified = local
         .map(|files| {
             files
@@ -291,11 +320,7 @@ fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Fi
             .count(),
         _ => component.files.len().max(usize::from(component.sha256.is_some())),
     };
-    let has_integrity_error = findings.iter().any(|finding| {
-        finding.check == "integrity"
-            && finding.severity == Severity::Error
-            && finding.component.as_deref() == Some(component.id.value.as_str())
-    });
+    let has_integrity_error = index.integrity_errors.contains(id);
     let no_local_copy = local.is_none_or(|files| files.state == ComponentState::NoLocalCopy);
     let integrity = if has_integrity_error {
         IntegrityStatus::Failed
@@ -317,18 +342,25 @@ fn component_report(component: &Component, sources: &Sources<'_>, findings: &[Fi
         obligations: license.map(|l| l.obligations.clone()).unwrap_or_default(),
         revision: component.revision.as_ref().map(|revision| revision.value.clone()),
         publisher: component.publisher.as_ref().map(|p| p.value.clone()),
-        base_model: sources.lineage(&component.id.value).0,
-        relation: sources.lineage(&component.id.value).1,
-        trained_on: sources.lineage(&component.id.value).2,
+        base_model: index
+            .models
+            .get(id)
+            .map(|m| m.base_model.iter().map(|b| b.value.clone()).collect())
+            .unwrap_or_default(),
+        relation: index
+            .models
+            .get(id)
+            .and_then(|m| m.relation.as_ref().map(|r| r.value)),
+        trained_on: index
+            .models
+            .get(id)
+            .map(|m| m.trained_on.iter().map(|d| d.value.clone()).collect())
+            .unwrap_or_default(),
         files: declared_files(component, local),
         files_remote,
         bytes_verified,
         integrity,
         documentation,
-        activity: sources
-            .activities
-            .iter()
-            .find(|(id, _)| *id == component.id.value)
-            .map(|(_, a)| a.clone()),
+        activity: at(sources.activities, position, id, |(id, _)| id).map(|(_, a)| a.clone()),
     }
 }

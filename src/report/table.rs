@@ -67,13 +67,19 @@ fn components_table(audit: &Audit) -> String {
             "upkeep",
             "findings",
         ]);
+    // (component, severity) → count, counted once: the table stays linear in components + findings
+    let mut counts: std::collections::HashMap<(&str, Severity), usize> = std::collections::HashMap::new();
+    for finding in &audit.findings {
+        if let Some(id) = finding.component.as_deref() {
+            *counts.entry((id, finding.severity)).or_default() += 1;
+        }
+    }
     for component in &audit.components {
         let count = |severity| {
-            audit
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity && f.component.as_deref() == Some(component.id.as_str()))
-                .count()
+            counts
+                .get(&(component.id.as_str(), severity))
+                .copied()
+                .unwrap_or(0)
         };
         let findings = match (count(Severity::Error), count(Severity::Warning)) {
             (0, 0) => "-".to_string(),
@@ -130,13 +136,15 @@ fn render_findings(audit: &Audit, out: &mut String) {
         return;
     }
     out.push_str("Findings\n");
+    let by_id: std::collections::HashMap<&str, &crate::report::ComponentReport> =
+        audit.components.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut current: Option<(Option<&str>, bool)> = None;
     for finding in &audit.findings {
         let component = finding.component.as_deref();
         let group = (component, finding.check == "checklist");
         if current != Some(group) {
             current = Some(group);
-            let heading = match component.and_then(|id| audit.components.iter().find(|c| c.id == id)) {
+            let heading = match component.and_then(|id| by_id.get(id)) {
                 Some(c) => format!("{} ({})", c.id, c.kind.as_str()),
                 None if finding.check == "checklist" => {
                     "checklist (answer with `aitrust checklist`, or in aibom.answers.toml)".to_string()

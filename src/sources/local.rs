@@ -110,12 +110,26 @@ pub struct ComponentFiles {
 pub struct Inventory {
     /// One entry per component.
     pub components: Vec<ComponentFiles>,
+    /// Component id → position in `components`, so a lookup is O(1) (checks look up every component).
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Inventory {
+    /// An inventory of these entries.
+    pub fn new(components: Vec<ComponentFiles>) -> Self {
+        let index = components
+            .iter()
+            .enumerate()
+            .map(|(position, files)| (files.id.clone(), position))
+            .collect();
+        Self { components, index }
+    }
+
     /// The entry for a component.
     pub fn component(&self, id: &str) -> Option<&ComponentFiles> {
-        self.components.iter().find(|files| files.id == id)
+        self.index
+            .get(id)
+            .and_then(|&position| self.components.get(position))
     }
 }
 
@@ -201,7 +215,7 @@ pub fn inventory(bom: &Bom, progress_enabled: bool) -> Inventory {
             },
         };
     }
-    Inventory { components }
+    Inventory::new(components)
 }
 
 fn describe_io(error: &io::Error) -> String {

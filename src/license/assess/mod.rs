@@ -242,20 +242,23 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
 
 /// Models with their parents first (the manifest has no cycles: loading rejects them).
 fn lineage_order(bom: &Bom) -> Vec<&Model> {
-    let mut done: Vec<&str> = Vec::new();
+    let declared: std::collections::HashSet<&str> =
+        bom.models.iter().map(|m| m.component.id.value.as_str()).collect();
+    let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut order = Vec::new();
     while order.len() < bom.models.len() {
         let before = order.len();
         for model in &bom.models {
             let id = model.component.id.value.as_str();
-            if done.contains(&id) {
+            if done.contains(id) {
                 continue;
             }
-            let ready = model.base_model.iter().all(|b| {
-                done.contains(&b.value.as_str()) || bom.models.iter().all(|m| m.component.id.value != b.value)
-            });
+            let ready = model
+                .base_model
+                .iter()
+                .all(|b| done.contains(b.value.as_str()) || !declared.contains(b.value.as_str()));
             if ready {
-                done.push(id);
+                done.insert(id);
                 order.push(model);
             }
         }
