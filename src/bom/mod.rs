@@ -122,6 +122,10 @@ pub struct Bom {
     #[serde(skip)]
     #[schemars(skip)]
     pub sha256: Sha256Digest,
+    /// Every id some model names in `trained_on` (so "is this dataset only training data" is O(1)).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub trained_on_ids: std::collections::BTreeSet<String>,
 }
 
 impl Bom {
@@ -143,10 +147,7 @@ impl Bom {
     pub fn is_training_data_only(&self, component: &Component) -> bool {
         component.kind == ComponentKind::Dataset
             && component.path.is_none()
-            && self
-                .models
-                .iter()
-                .any(|m| m.trained_on.iter().any(|d| d.value == component.id.value))
+            && self.trained_on_ids.contains(&component.id.value)
     }
 
     /// 1-based line of a span in the manifest.

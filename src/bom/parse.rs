@@ -64,6 +64,10 @@ fn read_document(
     }
     top.finish();
     super::validate::validate(&models, &datasets, &policy, collector);
+    let trained_on_ids = models
+        .iter()
+        .flat_map(|m| m.trained_on.iter().map(|d| d.value.clone()))
+        .collect();
     Some(Bom {
         schema: schema?,
         project: project?,
@@ -74,6 +78,7 @@ fn read_document(
         source,
         root,
         sha256,
+        trained_on_ids,
     })
 }
 
