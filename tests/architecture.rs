@@ -63,7 +63,7 @@ fn named_modules(code: &str) -> Vec<String> {
         let before = rest[..at].chars().next_back();
         rest = &rest[at + "crate::".len()..];
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue; // `aitrust::crate::` cannot occur; `my_crate::` is another path
+            continue; // `my_crate::` is another path, not this crate
         }
         if let Some(group) = rest.strip_prefix('{') {
             let mut depth = 1;

@@ -160,3 +160,54 @@ fn every_example_manifest_parses_and_audits() {
     }
     assert!(seen >= 1);
 }
+
+#[test]
+fn commands_run_as_library_calls_without_the_binary() {
+    use aitrust::commands::{self, Status, Transcript, check};
+    let (_dir, root) = common::project("clean");
+    let inputs = check::AuditInputs {
+        manifest: root.join("aibom.toml"),
+        policy: None,
+        answers: None,
+        now: Some(common::NOW.to_string()),
+        progress: false,
+    };
+    let mut console = Transcript::default();
+    let outcome = check::check(
+        &inputs,
+        check::Format::Json,
+        None,
+        &check::StepSummary::default(),
+        &mut console,
+    )
+    .unwrap();
+    assert_eq!(outcome.status, Status::Pass);
+    let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(report["verdict"], "pass");
+    // the same audit through the binary gives the same findings (the binary names the manifest relatively)
+    let (code, binary) = common::json_report(&root, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(common::all_codes(&binary), common::all_codes(&report));
+    assert_eq!(binary["summary"], report["summary"]);
+    // unusable input is an error value (exit 2 in the binary), with the binary's wording
+    let error = commands::explain::explain(Some("INT999")).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("error: unknown finding code `INT999`"),
+        "{error}"
+    );
+    let missing = check::AuditInputs {
+        manifest: root.join("nowhere/aibom.toml"),
+        ..inputs
+    };
+    let error = check::check(
+        &missing,
+        check::Format::Table,
+        None,
+        &check::StepSummary::default(),
+        &mut console,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("does not exist"), "{error}");
+}

@@ -75,15 +75,10 @@ fn a_megabyte_license_string_is_judged_without_fuzzy_search() {
         "license = \"apache-2.0\"",
         &format!("license = \"{license}\""),
     );
-    let started = std::time::Instant::now();
+    // the nearest-name search over a 1 MB string took minutes before it was capped: `run`'s kill timeout
+    // turns a relapse into a failure
     let code = exited_cleanly(&check(&root));
     assert_ne!(code, 0);
-    // a generous bound: the nearest-name search over a 1 MB string took minutes before it was capped
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
@@ -207,14 +202,9 @@ fn a_sparse_terabyte_declared_as_four_kilobytes_is_not_read_in_full() {
         .unwrap();
     weights.set_len(1 << 40).unwrap();
     drop(weights);
-    let started = std::time::Instant::now();
+    // hashing the whole terabyte would run into `run`'s kill timeout; reading 4 KiB + 1 does not
     let output = check(&root);
     assert_eq!(exited_cleanly(&output), 1);
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        started.elapsed()
-    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let found = common::codes(&report);
     assert!(found.contains(&"INT003".to_string()), "{found:?}");

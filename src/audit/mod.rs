@@ -77,17 +77,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
             walked.push((checklist, true));
         }
     }
-    let mut known: Vec<Checklist> = checklist::BUILTIN
-        .iter()
-        .filter_map(|(id, _, _)| Checklist::builtin(id))
-        .collect();
-    known.extend(
-        walked
-            .iter()
-            .map(|(c, _)| c)
-            .filter(|c| checklist::BUILTIN.iter().all(|(id, _, _)| *id != c.id))
-            .cloned(),
-    );
+    let known = Checklist::known(walked.iter().map(|(c, _)| c.clone()));
     let known_refs: Vec<&Checklist> = known.iter().collect();
     let answers = match &options.answers {
         Some(path) => Some(checklist::answers::load(path, &known_refs)?),

@@ -128,11 +128,7 @@ fn save(walk: &mut Walk<'_>, answer: Answer) -> io::Result<()> {
         .open(PathBuf::from(lock_name))?;
     lock.lock()?;
     if walk.answers_path.exists() {
-        let mut known: Vec<Checklist> = super::BUILTIN
-            .iter()
-            .filter_map(|(id, _, _)| Checklist::builtin(id))
-            .collect();
-        known.push(walk.checklist.clone());
+        let known = Checklist::known([walk.checklist.clone()]);
         let refs: Vec<&Checklist> = known.iter().collect();
         walk.answers =
             answers::load(&walk.answers_path, &refs).map_err(|error| io::Error::other(error.to_string()))?;

@@ -88,6 +88,20 @@ impl Checklist {
             .and_then(|checklist| checklist.resolve().ok())
     }
 
+    /// Every shipped checklist, then `extra` (those not shipped): what an answers file may answer.
+    pub fn known(extra: impl IntoIterator<Item = Checklist>) -> Vec<Checklist> {
+        let mut known: Vec<Checklist> = BUILTIN
+            .iter()
+            .filter_map(|(id, _, _)| Self::builtin(id))
+            .collect();
+        for checklist in extra {
+            if known.iter().all(|k| k.id != checklist.id) {
+                known.push(checklist);
+            }
+        }
+        known
+    }
+
     /// A checklist by id (shipped) or by file path (relative to `base`), with what it extends resolved.
     pub fn load(reference: &str, base: &Path) -> Result<Self, crate::bom::LoadError> {
         if let Some(checklist) = Self::builtin(reference) {

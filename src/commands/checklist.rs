@@ -44,11 +44,7 @@ pub fn run(options: &Options, terminal: bool, prompter: &mut dyn Prompter) -> Re
     let base = crate::bom::reader_parent(&options.manifest);
     let selected = Checklist::load(&options.checklist, &base)?;
     let answers_path = super::answers_path_or_default(options.answers.as_ref(), &options.manifest);
-    let known: Vec<Checklist> = checklist::BUILTIN
-        .iter()
-        .filter_map(|(id, _, _)| Checklist::builtin(id))
-        .chain(std::iter::once(selected.clone()))
-        .collect();
+    let known = Checklist::known([selected.clone()]);
     let known_refs: Vec<&Checklist> = known.iter().collect();
     let answers = if answers_path.exists() {
         checklist::answers::load(&answers_path, &known_refs)?

@@ -178,7 +178,7 @@ pub(crate) fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// The manifest's path, for commands that take `--manifest`.
+/// The answers file: the one given, or `aibom.answers.toml` beside the manifest.
 pub(crate) fn answers_path_or_default(answers: Option<&PathBuf>, manifest: &Path) -> PathBuf {
     answers
         .cloned()

@@ -155,11 +155,7 @@ fn render_bounded(
         }
     });
     environment.add_filter("short", |text: String| text.chars().take(12).collect::<String>());
-    environment.add_filter("indent", |text: String, width: Option<usize>| {
-        let width = bounded(width.unwrap_or(4))?;
-        let pad = " ".repeat(width);
-        Ok::<_, minijinja::Error>(text.replace('\n', &format!("\n{pad}")))
-    });
+    environment.add_filter("indent", bounded_indent);
     environment.add_filter(
         "slice",
         |state: &minijinja::State, value: Value, count: usize, fill: Option<Value>| {
@@ -182,6 +178,23 @@ fn render_bounded(
             "the template wrote invalid UTF-8",
         ))
     })
+}
+
+/// The builtin `indent`, with its width bounded first (a huge width would allocate before any fuel is spent).
+fn bounded_indent(
+    value: minijinja::value::StringInput<'_>,
+    width: Option<usize>,
+    first: Option<bool>,
+    blank: Option<bool>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, minijinja::Error> {
+    if let Some(width) = width {
+        bounded(width)?;
+    }
+    if let Some(width) = kwargs.peek::<Option<usize>>("width")? {
+        bounded(width)?;
+    }
+    minijinja::filters::indent(value, width, first, blank, kwargs)
 }
 
 fn bounded(value: usize) -> Result<usize, minijinja::Error> {

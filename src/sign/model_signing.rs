@@ -310,23 +310,23 @@ fn python_bytes_repr(bytes: &[u8]) -> String {
 /// bundle whose predicate is the v0.1 one (the v0.2 signer's) may use that signer's mistaken compat PAE, which
 /// it hashed with SHA-256; no other mix of PAE and hash is accepted.
 fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8], legacy: bool) -> bool {
-    use p256::ecdsa::signature::hazmat::PrehashVerifier;
     let standard = pae(IN_TOTO_PAYLOAD_TYPE, payload);
     let by_curve = match key {
-        EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
-            .is_ok_and(|sig| key.verify_prehash(&Sha256::digest(&standard), &sig).is_ok()),
-        EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature)
-            .is_ok_and(|sig| key.verify_prehash(&Sha384::digest(&standard), &sig).is_ok()),
+        EcKey::P256(_) => Sha256::digest(&standard).to_vec(),
+        EcKey::P384(_) => Sha384::digest(&standard).to_vec(),
     };
-    if by_curve || !legacy {
-        return by_curve;
-    }
-    let compat = Sha256::digest(compat_pae(payload));
+    prehash_verifies(key, &by_curve, signature)
+        || legacy && prehash_verifies(key, &Sha256::digest(compat_pae(payload)), signature)
+}
+
+/// A DER ECDSA signature over a prehashed message.
+fn prehash_verifies(key: &EcKey, digest: &[u8], signature: &[u8]) -> bool {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
     match key {
         EcKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
-            .is_ok_and(|sig| key.verify_prehash(&compat, &sig).is_ok()),
+            .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
         EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature)
-            .is_ok_and(|sig| key.verify_prehash(&compat, &sig).is_ok()),
+            .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
     }
 }
 
