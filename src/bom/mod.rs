@@ -126,6 +126,10 @@ pub struct Bom {
     #[serde(skip)]
     #[schemars(skip)]
     pub trained_on_ids: std::collections::BTreeSet<String>,
+    /// Where each id is: (is a model, index into `models` or `datasets`), so lookups by id are O(1).
+    #[serde(skip)]
+    #[schemars(skip)]
+    index: std::collections::HashMap<String, (bool, usize)>,
 }
 
 impl Bom {
@@ -139,7 +143,48 @@ impl Bom {
 
     /// The component with this id.
     pub fn component(&self, id: &str) -> Option<&Component> {
-        self.components().find(|component| *component.id == id)
+        match self.index.get(id)? {
+            (true, at) => self.models.get(*at).map(|m| &m.component),
+            (false, at) => self.datasets.get(*at).map(|d| &d.component),
+        }
+    }
+
+    /// The model with this id.
+    pub fn model(&self, id: &str) -> Option<&Model> {
+        match self.index.get(id)? {
+            (true, at) => self.models.get(*at),
+            (false, _) => None,
+        }
+    }
+
+    /// The dataset with this id.
+    pub fn dataset(&self, id: &str) -> Option<&Dataset> {
+        match self.index.get(id)? {
+            (false, at) => self.datasets.get(*at),
+            (true, _) => None,
+        }
+    }
+
+    /// Indexes the components by id (the first of duplicates wins, as loading rejects duplicates anyway).
+    fn indexed(mut self) -> Self {
+        let mut index = std::collections::HashMap::with_capacity(self.models.len() + self.datasets.len());
+        for (at, model) in self.models.iter().enumerate() {
+            index
+                .entry(model.component.id.value.clone())
+                .or_insert((true, at));
+        }
+        for (at, dataset) in self.datasets.iter().enumerate() {
+            index
+                .entry(dataset.component.id.value.clone())
+                .or_insert((false, at));
+        }
+        self.index = index;
+        self.trained_on_ids = self
+            .models
+            .iter()
+            .flat_map(|m| m.trained_on.iter().map(|d| d.value.clone()))
+            .collect();
+        self
     }
 
     /// A dataset with no local copy that only appears as some model's `trained_on`: the project does not use
@@ -444,28 +489,61 @@ pub fn from_bytes_with(
     parse::parse(source, root.to_path_buf(), sha256, resolve).map_err(LoadError::Invalid)
 }
 
-/// An id made from `name` (lower-case, `-` for anything else), unique among `ids`, which it joins.
-pub fn unique_id(ids: &mut std::collections::BTreeSet<String>, name: &str) -> String {
-    let mut base: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
+/// Component ids already taken, for making new unique ones.
+#[derive(Clone, Debug, Default)]
+pub struct Ids {
+    taken: std::collections::BTreeSet<String>,
+    /// For each base name, the suffix to try next, so the n-th `model` costs O(1), not n tries.
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Ids {
+    /// Takes `id` as it is; false when it was already taken.
+    pub fn insert(&mut self, id: String) -> bool {
+        self.taken.insert(id)
+    }
+
+    /// Whether `id` is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        self.taken.contains(id)
+    }
+
+    /// An id made from `name` (lower-case, `-` for anything else), unique among those taken, which it joins.
+    pub fn unique(&mut self, name: &str) -> String {
+        let mut base: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string();
+        if base.is_empty() {
+            base = "component".to_string();
+        }
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let counter = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{counter}");
+            *counter += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
             }
-        })
-        .collect::<String>()
-        .trim_matches('-')
-        .to_string();
-    if base.is_empty() {
-        base = "component".to_string();
+        }
     }
-    let mut id = base.clone();
-    let mut counter = 2;
-    while !ids.insert(id.clone()) {
-        id = format!("{base}-{counter}");
-        counter += 1;
+}
+
+impl FromIterator<String> for Ids {
+    fn from_iter<I: IntoIterator<Item = String>>(ids: I) -> Self {
+        Self {
+            taken: ids.into_iter().collect(),
+            next: Default::default(),
+        }
     }
-    id
 }

@@ -64,22 +64,22 @@ fn read_document(
     }
     top.finish();
     super::validate::validate(&models, &datasets, &policy, collector);
-    let trained_on_ids = models
-        .iter()
-        .flat_map(|m| m.trained_on.iter().map(|d| d.value.clone()))
-        .collect();
-    Some(Bom {
-        schema: schema?,
-        project: project?,
-        usage,
-        models,
-        datasets,
-        policy,
-        source,
-        root,
-        sha256,
-        trained_on_ids,
-    })
+    Some(
+        Bom {
+            schema: schema?,
+            project: project?,
+            usage,
+            models,
+            datasets,
+            policy,
+            source,
+            root,
+            sha256,
+            trained_on_ids: Default::default(),
+            index: Default::default(),
+        }
+        .indexed(),
+    )
 }
 
 fn read_schema(top: &mut TableReader<'_, '_>, collector: &Collector) -> Option<u32> {

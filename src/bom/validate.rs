@@ -11,7 +11,14 @@ use crate::tomlfile::reader::Collector;
 struct Parts<'a> {
     models: &'a [Model],
     datasets: &'a [Dataset],
+    /// How many "did you mean" suggestions were computed.
+    suggestions: std::cell::Cell<usize>,
+    /// Components by id.
+    by_id: BTreeMap<&'a str, &'a Component>,
 }
+
+/// The most "did you mean" suggestions one manifest gets.
+const SUGGESTIONS: usize = 32;
 
 impl Parts<'_> {
     fn components(&self) -> impl Iterator<Item = &Component> {
@@ -22,12 +29,23 @@ impl Parts<'_> {
     }
 
     fn component(&self, id: &str) -> Option<&Component> {
-        self.components().find(|c| c.id.value == id)
+        self.by_id.get(id).copied()
     }
 }
 
 pub(super) fn validate(models: &[Model], datasets: &[Dataset], policy: &Policy, collector: &Collector) {
-    let bom = &Parts { models, datasets };
+    let by_id = models
+        .iter()
+        .map(|m| &m.component)
+        .chain(datasets.iter().map(|d| &d.component))
+        .map(|c| (c.id.value.as_str(), c))
+        .collect();
+    let bom = &Parts {
+        models,
+        datasets,
+        suggestions: std::cell::Cell::new(0),
+        by_id,
+    };
     check_ids(bom, collector);
     check_references(bom, collector);
     check_cycles(bom, collector);
@@ -81,7 +99,16 @@ fn check_ids(bom: &Parts<'_>, collector: &Collector) {
 }
 
 fn unknown_id_help(bom: &Parts<'_>, id: &str) -> String {
-    match nearest(id, bom.components().map(|c| c.id.value.as_str())) {
+    // Each suggestion compares the id with every component; past the first few the help stays generic, so a
+    // manifest full of unknown references costs O(references + components), not their product.
+    let asked = bom.suggestions.get();
+    bom.suggestions.set(asked.saturating_add(1));
+    let near = if asked < SUGGESTIONS {
+        nearest(id, bom.components().map(|c| c.id.value.as_str()))
+    } else {
+        None
+    };
+    match near {
         Some(near) => format!("did you mean `{near}`? declare the component, or fix the id"),
         None => "declare it as a [[model]] or [[dataset]] with that id, or fix the id".to_string(),
     }
@@ -149,61 +176,85 @@ fn check_references(bom: &Parts<'_>, collector: &Collector) {
     }
 }
 
-/// A model may not (transitively) derive from itself.
+/// A model may not (transitively) derive from itself. One depth-first walk over the lineage (O(models +
+/// edges), whatever its depth); each cycle is reported once, from its member declared first.
 fn check_cycles(bom: &Parts<'_>, collector: &Collector) {
-    let edges: BTreeMap<&str, Vec<&str>> = bom
+    let position: BTreeMap<&str, usize> = bom
         .models
         .iter()
-        .map(|model| {
-            let parents = model
-                .base_model
-                .iter()
-                .map(|base| base.value.as_str())
-                .filter(|base| *base != model.component.id.value)
-                .collect();
-            (model.component.id.value.as_str(), parents)
-        })
+        .enumerate()
+        .map(|(at, model)| (model.component.id.value.as_str(), at))
         .collect();
-    let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
-    for model in bom.models {
-        let start = model.component.id.value.as_str();
-        if let Some(cycle) = find_cycle(start, &edges) {
-            let mut key = cycle.clone();
-            key.sort_unstable();
-            if reported.insert(key) {
-                let span = model
-                    .base_model
-                    .first()
-                    .map_or(model.component.id.span, |base| base.span);
-                collector.push(
-                    Problem::new(span, format!("the lineage has a cycle: {}", cycle.join(" -> "))).with_help(
-                        "a model cannot derive from itself; fix `base_model` on one of these models",
-                    ),
-                );
+    let parents = |at: usize| -> Vec<usize> {
+        let model = &bom.models[at];
+        model
+            .base_model
+            .iter()
+            .filter(|base| base.value != model.component.id.value)
+            .filter_map(|base| position.get(base.value.as_str()).copied())
+            .collect()
+    };
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut mark = vec![Mark::New; bom.models.len()];
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+    for start in 0..bom.models.len() {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        // the path from `start`, each with its parents and the next one to visit
+        let mut path: Vec<(usize, Vec<usize>, usize)> = vec![(start, parents(start), 0)];
+        mark[start] = Mark::OnPath;
+        while let Some((node, next_parents, next)) = path.last_mut() {
+            let Some(&parent) = next_parents.get(*next) else {
+                mark[*node] = Mark::Done;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match mark[parent] {
+                Mark::New => {
+                    mark[parent] = Mark::OnPath;
+                    path.push((parent, parents(parent), 0));
+                }
+                Mark::OnPath => {
+                    let from = path.iter().position(|(n, _, _)| *n == parent).unwrap_or(0);
+                    let mut cycle: Vec<usize> = path[from..].iter().map(|(n, _, _)| *n).collect();
+                    let mut key = cycle.clone();
+                    key.sort_unstable();
+                    if reported.insert(key) {
+                        // start from the member declared first, as the manifest reads
+                        let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
+                        cycle.rotate_left(first);
+                        cycles.push(cycle);
+                    }
+                }
+                Mark::Done => {}
             }
         }
     }
-}
-
-/// A path from `start` back to itself, if there is one.
-fn find_cycle<'a>(start: &'a str, edges: &BTreeMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
-    let mut stack: Vec<(&str, Vec<&str>)> = vec![(start, vec![start])];
-    let mut visited: BTreeSet<&str> = BTreeSet::new();
-    while let Some((node, path)) = stack.pop() {
-        for &parent in edges.get(node).map(Vec::as_slice).unwrap_or_default() {
-            if parent == start {
-                let mut cycle = path.clone();
-                cycle.push(start);
-                return Some(cycle);
-            }
-            if visited.insert(parent) {
-                let mut next = path.clone();
-                next.push(parent);
-                stack.push((parent, next));
-            }
-        }
+    cycles.sort_by_key(|cycle| cycle[0]);
+    for cycle in cycles {
+        let model = &bom.models[cycle[0]];
+        let mut names: Vec<&str> = cycle
+            .iter()
+            .map(|&at| bom.models[at].component.id.value.as_str())
+            .collect();
+        names.push(names[0]);
+        let span = model
+            .base_model
+            .first()
+            .map_or(model.component.id.span, |base| base.span);
+        collector.push(
+            Problem::new(span, format!("the lineage has a cycle: {}", names.join(" -> ")))
+                .with_help("a model cannot derive from itself; fix `base_model` on one of these models"),
+        );
     }
-    None
 }
 
 fn check_component(component: &Component, collector: &Collector) {

@@ -143,11 +143,7 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
     if !files.is_empty() {
         object.insert("components".into(), json!(files));
     }
-    match bom
-        .models
-        .iter()
-        .find(|m| m.component.id.value == component.id.value)
-    {
+    match bom.model(&component.id.value) {
         Some(model) => {
             let mut card = json!({});
             if !model.trained_on.is_empty() {
@@ -185,10 +181,7 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
             }
         }
         None => {
-            let dataset = bom
-                .datasets
-                .iter()
-                .find(|d| d.component.id.value == component.id.value);
+            let dataset = bom.dataset(&component.id.value);
             let mut data = json!({ "type": "dataset", "name": component.display_name() });
             if let Some(collection) = dataset.and_then(|d| d.collection.as_ref()) {
                 data["description"] = json!(collection.value);
@@ -217,11 +210,7 @@ pub fn export(bom: &Bom, timestamp: &str) -> Value {
     let mut dependencies =
         vec![json!({ "ref": project_ref, "dependsOn": bom.components().map(bom_ref).collect::<Vec<_>>() })];
     for component in bom.components() {
-        let depends_on: Vec<String> = match bom
-            .models
-            .iter()
-            .find(|m| m.component.id.value == component.id.value)
-        {
+        let depends_on: Vec<String> = match bom.model(&component.id.value) {
             Some(model) => model
                 .base_model
                 .iter()

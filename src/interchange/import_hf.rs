@@ -6,8 +6,6 @@
 //!
 //! Nothing is written unless every fetch succeeded and the edited manifest validates.
 
-use std::collections::BTreeSet;
-
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::bom::ComponentKind;
@@ -95,7 +93,7 @@ pub fn import(
         .parse()
         .map_err(|e| format!("the manifest is not valid TOML: {e}"))?;
     // ids already in the manifest, and the components already there by repository
-    let mut taken = BTreeSet::new();
+    let mut taken = crate::bom::Ids::default();
     let mut existing: Vec<(String, String, ComponentKind)> = Vec::new();
     for (key, kind) in [
         ("model", ComponentKind::Model),
@@ -121,14 +119,12 @@ pub fn import(
             existing.push((id, name, kind));
         }
     }
-    let id_for = |repository: &str, kind: ComponentKind, taken: &mut BTreeSet<String>| {
+    let id_for = |repository: &str, kind: ComponentKind, taken: &mut crate::bom::Ids| {
         existing
             .iter()
             .find(|(_, name, k)| name == repository && *k == kind)
             .map(|(id, _, _)| id.clone())
-            .unwrap_or_else(|| {
-                crate::bom::unique_id(taken, repository.rsplit('/').next().unwrap_or(repository))
-            })
+            .unwrap_or_else(|| taken.unique(repository.rsplit('/').next().unwrap_or(repository)))
     };
     // breadth-first over the lineage, at most 16 repositories
     let mut queue: Vec<(Request, Option<String>)> = vec![(request, None)];

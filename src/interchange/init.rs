@@ -5,12 +5,11 @@
 //! (how a model is used, what its base model's id is, how data was collected) it writes as commented
 //! prompts, never as invented values.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::bom::Ids;
 use crate::bom::card::{self, CardData};
-use crate::bom::unique_id;
 use crate::bom::{ComponentKind, RelPath};
 use crate::digest::hash::{self, FileDigest, Progress};
 use crate::sources::hf_cache::CachedRepo;
@@ -132,11 +131,9 @@ fn walk(root: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
         .flatten()
 }
 
-/// A model directory: holds a `config.json` or a card, and at least one model file.
-fn is_model_directory(directory: &Path) -> bool {
-    let has_marker = directory.join("config.json").is_file() || directory.join("README.md").is_file();
-    let has_weights = walk(directory).any(|entry| entry.file_type().is_file() && is_model_file(entry.path()));
-    has_marker && has_weights
+/// A directory with a model's marker: a `config.json` or a card.
+fn has_marker(directory: &Path) -> bool {
+    directory.join("config.json").is_file() || directory.join("README.md").is_file()
 }
 
 fn read_card(root: &Path, card_path: &Path) -> Option<(RelPath, CardData)> {
@@ -145,37 +142,60 @@ fn read_card(root: &Path, card_path: &Path) -> Option<(RelPath, CardData)> {
     Some((relative(root, card_path)?, data))
 }
 
-/// Finds the models and datasets under `root`.
+/// Finds the models and datasets under `root`: a model directory holds a marker (`config.json` or a card)
+/// and at least one model file somewhere below it, and is declared whole; other model and dataset files are
+/// declared one by one. One walk of the tree, O(entries): the walk is depth-first in name order, so a
+/// directory's subtree is the run of entries after it.
 pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
     std::fs::read_dir(root).map_err(|source| InitError::Io {
         path: root.to_path_buf(),
         source,
     })?;
-    let mut found: Vec<Discovered> = Vec::new();
-    let mut taken: Vec<PathBuf> = Vec::new();
-    let mut ids = BTreeSet::new();
-    for entry in walk(root) {
-        let path = entry.path();
-        if taken.iter().any(|dir| path.starts_with(dir)) {
-            continue;
+    let entries: Vec<walkdir::DirEntry> = walk(root).collect();
+    // every directory with a model file below it, marked once from each model file up to the first marked one
+    let mut weighted: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+    for entry in &entries {
+        if entry.file_type().is_file() && is_model_file(entry.path()) {
+            let mut directory = entry.path().parent();
+            while let Some(dir) = directory.filter(|d| *d != root && d.starts_with(root)) {
+                if !weighted.insert(dir) {
+                    break;
+                }
+                directory = dir.parent();
+            }
         }
-        if entry.file_type().is_dir() && entry.depth() > 0 && is_model_directory(path) {
+    }
+    let mut found: Vec<Discovered> = Vec::new();
+    let mut ids = Ids::default();
+    let mut at = 0;
+    while at < entries.len() {
+        let entry = &entries[at];
+        at += 1;
+        let path = entry.path();
+        if entry.file_type().is_dir() && entry.depth() > 0 && weighted.contains(path) && has_marker(path) {
+            let end = at
+                + entries[at..]
+                    .iter()
+                    .take_while(|e| e.path().starts_with(path))
+                    .count();
+            let subtree = &entries[at..end];
+            at = end;
             let Some(directory) = relative(root, path) else {
                 continue;
             };
-            let files = walk(path)
+            let files = subtree
+                .iter()
                 .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
                 .filter(|e| e.file_name() != ".gitattributes")
                 .filter_map(|e| relative(path, e.path()))
                 .collect();
             found.push(Discovered {
                 kind: ComponentKind::Model,
-                id: unique_id(&mut ids, &entry.file_name().to_string_lossy()),
+                id: ids.unique(&entry.file_name().to_string_lossy()),
                 path: directory,
                 files,
                 card: read_card(root, &path.join("README.md")),
             });
-            taken.push(path.to_path_buf());
         } else if entry.file_type().is_file() && (is_model_file(path) || is_dataset_file(path)) {
             let Some(file) = relative(root, path) else {
                 continue;
@@ -190,7 +210,7 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
                 .map_or_else(|| "artifact".into(), |s| s.to_string_lossy());
             found.push(Discovered {
                 kind,
-                id: unique_id(&mut ids, &stem),
+                id: ids.unique(&stem),
                 path: file,
                 files: Vec::new(),
                 card: None,
@@ -250,7 +270,7 @@ pub fn manifest_text(
         out.push('\n');
         write_component(&mut out, component, &mut digests);
     }
-    let mut ids: BTreeSet<String> = found.iter().map(|c| c.id.clone()).collect();
+    let mut ids: Ids = found.iter().map(|c| c.id.clone()).collect();
     write_cached(&mut out, cached, &mut ids);
     if found.is_empty() && cached.is_empty() {
         out.push_str(
@@ -342,15 +362,10 @@ fn write_component(
 
 /// The Hub components found in the local cache, pinned to the cached commit, every file with its verified
 /// digest; base models and datasets the cache also holds are linked, the others left as prompts.
-fn write_cached(out: &mut String, cached: &[CachedRepo], ids: &mut BTreeSet<String>) {
+fn write_cached(out: &mut String, cached: &[CachedRepo], ids: &mut Ids) {
     let assigned: Vec<String> = cached
         .iter()
-        .map(|repo| {
-            unique_id(
-                ids,
-                repo.repository.rsplit('/').next().unwrap_or(&repo.repository),
-            )
-        })
+        .map(|repo| ids.unique(repo.repository.rsplit('/').next().unwrap_or(&repo.repository)))
         .collect();
     let id_of = |repository: &str, kind: ComponentKind| {
         cached

@@ -112,8 +112,9 @@ impl Judgement {
                 self.reasons.push(reason);
             }
         }
+        let mut known: std::collections::HashSet<String> = self.obligations.iter().cloned().collect();
         for obligation in other.obligations {
-            if !self.obligations.contains(&obligation) {
+            if known.insert(obligation.clone()) {
                 self.obligations.push(obligation);
             }
         }

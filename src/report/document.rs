@@ -1,6 +1,7 @@
 //! The audit report for people (`aitrust report`): HTML and Markdown from minijinja templates (embedded, or
-//! replaced with `--template DIR`), or the JSON report. The templates receive the [`Audit`] as it is, the
-//! lineage graph, and the report's own provenance; they format, they never decide.
+//! replaced with `--template DIR`), or the JSON report. The templates receive the [`Audit`] as it is
+//! (`audit`), the lineage graph (`lineage`, SVG), the report's own provenance (`provenance`) and each
+//! component's findings by component id (`findings_by_component`); they format, they never decide.
 
 use std::path::Path;
 
@@ -102,6 +103,7 @@ pub fn render(
         audit => Value::from(minijinja::value::Serde(audit)),
         provenance => Value::from(minijinja::value::Serde(provenance)),
         lineage => lineage,
+        findings_by_component => Value::from(minijinja::value::Serde(findings_by_component(audit))),
     };
     let items = (audit.components.len() + audit.findings.len()) as u64;
     let fuel = RENDER_FUEL.saturating_add(RENDER_FUEL_PER_ITEM.saturating_mul(items));
@@ -125,6 +127,22 @@ pub fn render(
                 )))
             })
     })
+}
+
+/// Each component's findings, by component id, so a template shows a component's findings without looping
+/// over every finding of the audit for every component (which is quadratic).
+fn findings_by_component(audit: &Audit) -> std::collections::BTreeMap<&str, Vec<&crate::findings::Finding>> {
+    let mut map: std::collections::BTreeMap<&str, Vec<&crate::findings::Finding>> = audit
+        .components
+        .iter()
+        .map(|component| (component.id.as_str(), Vec::new()))
+        .collect();
+    for finding in &audit.findings {
+        if let Some(list) = finding.component.as_deref().and_then(|id| map.get_mut(id)) {
+            list.push(finding);
+        }
+    }
+    map
 }
 
 /// Fuel for one render, plus [`RENDER_FUEL_PER_ITEM`] for every component and finding (a nested loop over

@@ -5,6 +5,19 @@ use super::*;
 
 /// What a model inherits from one base model, and license drift.
 #[allow(clippy::too_many_arguments)]
+/// How an inherited obligation starts: it names the parent it came through.
+const VIA: &str = "via base model ";
+
+/// An obligation without the parent it came through, so one carried down a chain is named once, by the
+/// nearest parent, and never grows a prefix per generation.
+fn without_via(obligation: &str) -> &str {
+    obligation
+        .strip_prefix(VIA)
+        .and_then(|rest| rest.strip_prefix('`'))
+        .and_then(|rest| rest.split_once("`: "))
+        .map_or(obligation, |(_, text)| text)
+}
+
 pub(super) fn inherit(
     model: &Model,
     parent: &Model,
@@ -30,7 +43,7 @@ pub(super) fn inherit(
     inherited.obligations = parent_judgement
         .obligations
         .iter()
-        .map(|o| format!("via base model `{parent_id}`: {o}"))
+        .map(|o| format!("{VIA}`{parent_id}`: {}", without_via(o)))
         .collect();
     if parent_judgement.verdict >= LicenseVerdict::NeedsReview {
         issues.push(Issue {
@@ -246,40 +259,36 @@ pub(super) fn distilled_from(
 
 /// Share-alike licenses of different families, share-alike plus added restrictions, two name prefixes.
 /// Returns whether there was a conflict.
-pub(super) fn check_conflicts(
+pub(super) fn check_conflicts<'k>(
     model: &Model,
     own: &BTreeMap<&str, Own>,
-    kb: &KnowledgeBase,
-    bom: &Bom,
+    kb: &'k KnowledgeBase,
+    binding: &mut std::collections::HashMap<String, Vec<&'k LicenseFacts>>,
     issues: &mut Vec<Issue>,
 ) -> bool {
     let before = issues.len();
-    let mut bound: Vec<&LicenseFacts> = required_facts(&own[model.component.id.value.as_str()], kb);
+    let id = model.component.id.value.as_str();
+    let mut bound: Vec<&LicenseFacts> = required_facts(&own[id], kb);
     // Only weights edges carry a license to the child; a distilled model inherits output clauses instead.
-    let weights_parents = |m: &Model| -> Vec<String> {
-        if m.relation.as_ref().map(|r| r.value) == Some(Relation::Distilled) {
-            Vec::new()
-        } else {
-            m.base_model.iter().map(|b| b.value.clone()).collect()
+    // What binds derivatives along the weights edges is kept per model (the models come parents first), so
+    // a long lineage costs O(models), not a walk to the root from every model.
+    let mut inherited: Vec<&'k LicenseFacts> = Vec::new();
+    if model.relation.as_ref().map(|r| r.value) != Some(Relation::Distilled) {
+        for base in &model.base_model {
+            if let Some(parent) = binding.get(base.value.as_str()) {
+                inherited.extend(parent.iter().copied());
+            }
         }
-    };
-    let mut stack: Vec<String> = weights_parents(model);
-    let mut seen = Vec::new();
-    while let Some(id) = stack.pop() {
-        if seen.contains(&id) {
-            continue;
-        }
-        let Some(parent) = bom.models.iter().find(|m| m.component.id.value == id) else {
-            continue;
-        };
-        bound.extend(
-            required_facts(&own[parent.component.id.value.as_str()], kb)
-                .into_iter()
-                .filter(|f| f.binds_derivatives()),
-        );
-        stack.extend(weights_parents(parent));
-        seen.push(id);
     }
+    let mut mine: Vec<&'k LicenseFacts> = required_facts(&own[id], kb)
+        .into_iter()
+        .filter(|f| f.binds_derivatives())
+        .chain(inherited.iter().copied())
+        .collect();
+    mine.sort_by(|a, b| a.id.cmp(&b.id));
+    mine.dedup_by(|a, b| a.id == b.id);
+    binding.insert(id.to_string(), mine);
+    bound.extend(inherited);
     bound.sort_by(|a, b| a.id.cmp(&b.id));
     bound.dedup_by(|a, b| a.id == b.id);
     let span = model

@@ -165,12 +165,13 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
         .collect();
     let mut effective: BTreeMap<String, Judgement> = BTreeMap::new();
     let mut extra: BTreeMap<String, Vec<Issue>> = BTreeMap::new();
+    let mut binding = std::collections::HashMap::new();
     for model in lineage_order(bom) {
         let id = model.component.id.value.as_str();
         let mut judgement = own[id].judgement.clone();
         let mut issues = Vec::new();
         for base in &model.base_model {
-            let Some(parent) = bom.models.iter().find(|m| m.component.id.value == base.value) else {
+            let Some(parent) = bom.model(&base.value) else {
                 continue;
             };
             let parent_judgement = effective
@@ -189,7 +190,7 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
             );
             judgement = judgement.and(inherited);
         }
-        if check_conflicts(model, &own, kb, bom, &mut issues) {
+        if check_conflicts(model, &own, kb, &mut binding, &mut issues) {
             judgement.reason(
                 LicenseVerdict::Deny,
                 ReasonKind::Use,
@@ -198,11 +199,7 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
             );
         }
         for dataset in &model.trained_on {
-            if let Some(data) = bom
-                .datasets
-                .iter()
-                .find(|d| d.component.id.value == dataset.value)
-            {
+            if let Some(data) = bom.dataset(&dataset.value) {
                 training_data(
                     model,
                     &data.component,
@@ -240,30 +237,39 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
     }
 }
 
-/// Models with their parents first (the manifest has no cycles: loading rejects them).
+/// Models with their parents first (the manifest has no cycles: loading rejects them), in O(models + edges):
+/// a depth-first walk that emits a model after its declared parents, in manifest order otherwise.
 fn lineage_order(bom: &Bom) -> Vec<&Model> {
-    let declared: std::collections::HashSet<&str> =
-        bom.models.iter().map(|m| m.component.id.value.as_str()).collect();
     let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut order = Vec::new();
-    while order.len() < bom.models.len() {
-        let before = order.len();
-        for model in &bom.models {
-            let id = model.component.id.value.as_str();
-            if done.contains(id) {
-                continue;
-            }
-            let ready = model
-                .base_model
-                .iter()
-                .all(|b| done.contains(b.value.as_str()) || !declared.contains(b.value.as_str()));
-            if ready {
-                done.insert(id);
-                order.push(model);
-            }
+    let mut order = Vec::with_capacity(bom.models.len());
+    for start in &bom.models {
+        if done.contains(start.component.id.value.as_str()) {
+            continue;
         }
-        if order.len() == before {
-            break; // unreachable for a validated manifest
+        // (model, index of the next parent to visit)
+        let mut stack: Vec<(&Model, usize)> = vec![(start, 0)];
+        let mut on_stack: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        on_stack.insert(start.component.id.value.as_str());
+        while let Some((model, next)) = stack.pop() {
+            match model.base_model.get(next) {
+                Some(base) => {
+                    stack.push((model, next + 1));
+                    let id = base.value.as_str();
+                    if let Some(parent) = bom.model(id)
+                        && !done.contains(id)
+                        && on_stack.insert(id)
+                    {
+                        stack.push((parent, 0));
+                    }
+                }
+                None => {
+                    let id = model.component.id.value.as_str();
+                    on_stack.remove(id);
+                    if done.insert(id) {
+                        order.push(model);
+                    }
+                }
+            }
         }
     }
     order
