@@ -361,3 +361,143 @@ fn case_and_normalization_twins_of_declared_files_are_errors() {
         "{report:#}"
     );
 }
+
+/// A manifest of `n` Hub models, each (but the first) fine-tuned from the one before, all Apache-2.0.
+fn chain(n: usize, cycle: bool) -> String {
+    let mut text = String::from(
+        "schema = 1\n[project]\nname = \"chain\"\n[usage]\npurpose = \"commercial\"\ndeployment = \"distributed\"\nactivities = [\"redistribute-weights\"]\n",
+    );
+    // declared child first, so a naive "parents first" pass needs one sweep per generation
+    for i in (0..n).rev() {
+        text.push_str(&format!(
+            "[[model]]\nid = \"m{i}\"\nsource = \"huggingface\"\nname = \"org/m{i}\"\nrevision = \"{}\"\nlicense = \"apache-2.0\"\npublisher = \"org\"\n",
+            "a".repeat(40)
+        ));
+        if i > 0 {
+            text.push_str(&format!(
+                "base_model = [\"m{}\"]\nrelation = \"finetune\"\n",
+                i - 1
+            ));
+        } else if cycle {
+            text.push_str(&format!("base_model = [\"m{}\"]\n", n - 1));
+        }
+    }
+    text
+}
+
+#[test]
+fn obligations_carried_down_a_long_lineage_do_not_grow_per_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aibom.toml"), chain(400, false)).unwrap();
+    let output = check(dir.path());
+    exited_cleanly(&output);
+    // the first wave wrote 2.1 GB here: each generation re-prefixed every inherited obligation
+    assert!(
+        output.stdout.len() < 8 << 20,
+        "the report is {} bytes",
+        output.stdout.len()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let last = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "m399")
+        .unwrap();
+    let obligations: Vec<&str> = last["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    // still told what the lineage obliges, through the nearest parent, once
+    assert!(
+        obligations
+            .iter()
+            .any(|o| o.starts_with("via base model `m398`: ")),
+        "{obligations:?}"
+    );
+    assert!(
+        obligations
+            .iter()
+            .all(|o| o.matches("via base model").count() <= 1),
+        "{obligations:?}"
+    );
+}
+
+#[test]
+fn a_cycle_at_the_end_of_a_deep_lineage_is_found_in_one_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aibom.toml"), chain(20_000, true)).unwrap();
+    let output = check(dir.path());
+    assert_eq!(exited_cleanly(&output), 2, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.matches("the lineage has a cycle").count(), 1, "{text}");
+    assert!(
+        text.contains("the lineage has a cycle: m19999 -> m19998"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+}
+
+#[test]
+fn many_unknown_references_get_bounded_suggestions() {
+    let mut text = chain(2_000, false);
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "[[model]]\nid = \"x{i}\"\nsource = \"huggingface\"\nname = \"org/x{i}\"\nrevision = \"{}\"\nlicense = \"mit\"\npublisher = \"org\"\nbase_model = [\"nope{i}\"]\n",
+            "b".repeat(40)
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aibom.toml"), text).unwrap();
+    let output = check(dir.path());
+    assert_eq!(exited_cleanly(&output), 2);
+    let text = stderr(&output);
+    assert!(
+        text.contains("base_model refers to unknown model `nope4999`"),
+        "cut: {}",
+        text.len()
+    );
+}
+
+#[test]
+fn import_cyclonedx_gives_each_component_of_one_name_its_own_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let component = |i: usize| {
+        serde_json::json!({
+            "type": "machine-learning-model", "name": "same", "bom-ref": format!("r{i}"),
+            "purl": format!("pkg:huggingface/org/same{i}@{}", "c".repeat(40)), "version": "c".repeat(40)
+        })
+    };
+    let bom = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "components": [component(1), component(2), component(3)],
+    });
+    std::fs::write(dir.path().join("bom.json"), bom.to_string()).unwrap();
+    let output = run(dir.path(), &["import", "cyclonedx", "bom.json"]);
+    assert_eq!(exited_cleanly(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    for id in ["\"same\"", "\"same-2\"", "\"same-3\""] {
+        assert_eq!(manifest.matches(&format!("id = {id}")).count(), 1, "{manifest}");
+    }
+    // and `check` reads what import wrote
+    let output = check(dir.path());
+    assert_ne!(exited_cleanly(&output), 2, "{}", stderr(&output));
+}
+
+#[test]
+fn init_on_thousands_of_same_named_files_gives_unique_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3_000 {
+        let sub = dir.path().join(format!("d{i:04}"));
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("model.safetensors"), b"x").unwrap();
+    }
+    let output = run(dir.path(), &["init"]);
+    assert_eq!(exited_cleanly(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    assert!(manifest.contains("id = \"model-3000\""));
+    let output = check(dir.path());
+    assert_ne!(exited_cleanly(&output), 2, "{}", stderr(&output));
+}

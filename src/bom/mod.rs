@@ -525,6 +525,11 @@ impl Ids {
         if base.is_empty() {
             base = "component".to_string();
         }
+        self.unique_from(base)
+    }
+
+    /// `base` itself if it is free, else `base-2`, `base-3`, … (the first free one), which it takes.
+    pub fn unique_from(&mut self, base: String) -> String {
         if self.taken.insert(base.clone()) {
             return base;
         }

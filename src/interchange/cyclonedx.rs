@@ -316,7 +316,7 @@ pub struct Import {
     pub components: usize,
 }
 
-fn identifier(text: &str, taken: &mut BTreeSet<String>) -> String {
+fn identifier(text: &str, taken: &mut crate::bom::Ids) -> String {
     let mut base: String = text
         .chars()
         .map(|c| {
@@ -332,13 +332,7 @@ fn identifier(text: &str, taken: &mut BTreeSet<String>) -> String {
     if base.is_empty() {
         base = "component".into();
     }
-    let mut id = base.clone();
-    let mut n = 2;
-    while !taken.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
+    taken.unique_from(base)
 }
 
 /// Every component of a BOM, nested ones included, that is a model or data.
@@ -387,15 +381,19 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
     let mut found = Vec::new();
     ml_components(&document["components"], &mut found);
     let mut dropped = Vec::new();
-    let mut taken = BTreeSet::new();
+    let mut taken = crate::bom::Ids::default();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    // each component's own id, in order: two components of one name get two ids
+    let mut assigned: Vec<String> = Vec::with_capacity(found.len());
     for component in &found {
         let name = component["name"].as_str().unwrap_or("component");
         let id = identifier(name, &mut taken);
         if let Some(reference) = component["bom-ref"].as_str() {
-            ids.insert(reference.to_string(), id.clone());
+            ids.entry(reference.to_string()).or_insert_with(|| id.clone());
         }
-        ids.insert(format!("name:{name}"), id);
+        // a reference by name means the first component of that name
+        ids.entry(format!("name:{name}")).or_insert_with(|| id.clone());
+        assigned.push(id);
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -407,9 +405,8 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
         "schema = 1\n\n[project]\nname = {}",
         toml_string(project_name)
     );
-    for component in &found {
+    for (component, id) in found.iter().zip(&assigned) {
         let name = component["name"].as_str().unwrap_or("component");
-        let id = &ids[&format!("name:{name}")];
         let is_model = component["type"] == "machine-learning-model";
         let full_name = match component["group"].as_str() {
             Some(group) => format!("{group}/{name}"),
