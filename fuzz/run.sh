@@ -4,6 +4,8 @@
 # regression test in tests/fuzz_regressions.rs.
 #
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]     (default: 60 seconds, every target)
+#   FUZZ_BUILD="--dev --sanitizer none" builds faster (what .ci/run's smoke uses); the default is cargo-fuzz's
+#   own: optimized, AddressSanitizer, debug assertions on.
 # Needs: rustup toolchain nightly, cargo install cargo-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +64,8 @@ for target in "${targets[@]}"; do
     echo "== fuzz $target for ${seconds}s"
     # -rss_limit_mb is loose because of the sanitizer's own memory; one allocation over 256 MiB is a crash.
     rc=0
-    cargo +nightly fuzz run "$target" "$corpus/$target" -- \
+    # shellcheck disable=SC2086
+    cargo +nightly fuzz run ${FUZZ_BUILD:-} "$target" "$corpus/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
         -max_len=65536 -print_final_stats=1 >"fuzz/last-$target.log" 2>&1 || rc=$?
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|==[0-9]+==ERROR)' "fuzz/last-$target.log" || true

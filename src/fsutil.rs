@@ -15,8 +15,10 @@ use std::path::{Path, PathBuf};
 
 /// How large a file of each kind may be. A file over its limit is an error naming the file, never read.
 pub mod limits {
-    /// aibom.toml, policy, answers, lock and checklist files.
+    /// Policy, answers, lock and checklist files.
     pub const TOML: u64 = 16 << 20;
+    /// `aibom.toml` itself: 100,000 components take about 20 MB.
+    pub const MANIFEST: u64 = 64 << 20;
     /// Public and private keys, certificates.
     pub const KEY: u64 = 1 << 20;
     /// DSSE envelopes, attestations and model-signing bundles.
@@ -29,6 +31,9 @@ pub mod limits {
     pub const INTERCHANGE: u64 = 64 << 20;
     /// Small pointer files (an HF cache `refs/` entry).
     pub const POINTER: u64 = 4 << 10;
+    /// A plain git blob in the HF cache (named by its git id, read whole to hash it): the Hub stores files
+    /// over 10 MiB through LFS, so a larger git-named blob is refused, never read.
+    pub const GIT_BLOB: u64 = 64 << 20;
 }
 
 fn invalid(message: &str) -> io::Error {
@@ -201,9 +206,69 @@ pub fn write_in_root(root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, bytes)
 }
 
+/// An exclusive advisory lock on `<path>.lock`, held until it is dropped: what guards a read-modify-write of
+/// a file two aitrust processes may edit at once (the answers file, the manifest under `import hf`). The
+/// lock file is opened without following a link, so a planted link cannot make aitrust create a file
+/// elsewhere; it is left in place (removing it would race with the next taker).
+#[derive(Debug)]
+pub struct EditLock {
+    file: File,
+}
+
+impl EditLock {
+    /// Waits for and takes the lock for editing `path`.
+    pub fn take(path: &Path) -> io::Result<Self> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".lock");
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let file = options.open(PathBuf::from(name))?;
+        if !file.metadata()?.is_file() {
+            return Err(invalid("the lock file is not a regular file"));
+        }
+        file.lock()?;
+        Ok(Self { file })
+    }
+}
+
+impl Drop for EditLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_lock_excludes_a_second_taker_and_refuses_a_planted_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("aibom.toml");
+        let held = EditLock::take(&manifest).unwrap();
+        let other = File::options()
+            .write(true)
+            .open(dir.path().join("aibom.toml.lock"))
+            .unwrap();
+        assert!(matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+        drop(held);
+        other.try_lock().unwrap();
+        other.unlock().unwrap();
+        // a lock file that is a link is never followed (it could make aitrust create a file anywhere)
+        let answers = dir.path().join("aibom.answers.toml");
+        std::os::unix::fs::symlink(
+            dir.path().join("elsewhere"),
+            dir.path().join("aibom.answers.toml.lock"),
+        )
+        .unwrap();
+        assert!(EditLock::take(&answers).is_err());
+        assert!(!dir.path().join("elsewhere").exists());
+    }
 
     #[test]
     fn limits_and_kinds_are_checked_on_the_handle() {

@@ -452,7 +452,7 @@ pub fn load(path: &Path) -> Result<Bom, LoadError> {
 /// Reads and checks a manifest file, with `resolve`'s policy checks.
 pub fn load_with(path: &Path, resolve: PolicyCheck<'_>) -> Result<Bom, LoadError> {
     let bytes =
-        crate::fsutil::read_file(path, crate::fsutil::limits::TOML).map_err(|source| LoadError::Io {
+        crate::fsutil::read_file(path, crate::fsutil::limits::MANIFEST).map_err(|source| LoadError::Io {
             path: path.to_path_buf(),
             source,
         })?;

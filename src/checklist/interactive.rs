@@ -119,14 +119,7 @@ pub fn run(walk: &mut Walk<'_>, prompter: &mut dyn Prompter, selection: &Selecti
 /// answers file is read again (what other sessions wrote since this walk began is kept), the answer is
 /// merged in, and the file is written atomically. A second session waits for the first to finish writing.
 fn save(walk: &mut Walk<'_>, answer: Answer) -> io::Result<()> {
-    let mut lock_name = walk.answers_path.as_os_str().to_owned();
-    lock_name.push(".lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(PathBuf::from(lock_name))?;
-    lock.lock()?;
+    let lock = crate::fsutil::EditLock::take(&walk.answers_path)?;
     if walk.answers_path.exists() {
         let known = Checklist::known([walk.checklist.clone()]);
         let refs: Vec<&Checklist> = known.iter().collect();
@@ -135,7 +128,7 @@ fn save(walk: &mut Walk<'_>, answer: Answer) -> io::Result<()> {
     }
     walk.answers.upsert(answer);
     let written = crate::fsutil::write_atomic(&walk.answers_path, answers::to_toml(&walk.answers).as_bytes());
-    let _ = lock.unlock();
+    drop(lock);
     written
 }
 

@@ -94,11 +94,16 @@ pub fn import_hf(request: &HfImport<'_>, console: &mut dyn Console) -> Result<Ou
     };
     let parsed =
         import_hf::Request::parse(request.repository, kind).map_err(|e| Error::msg(e.to_string()))?;
+    // Two imports at once must not lose one's edit: the manifest is read, edited and written under a lock.
+    let _editing = crate::fsutil::EditLock::take(manifest)
+        .map_err(|error| Error::msg(format!("cannot lock {} for editing: {error}", manifest.display())))?;
     // an existing manifest must be valid before we touch it; a missing one is started
     let original = if manifest.exists() {
-        crate::resolve::load(manifest)?;
-        crate::fsutil::read_text(manifest, crate::fsutil::limits::TOML)
-            .map_err(|error| Error::msg(format!("cannot read {}: {error}", manifest.display())))?
+        // read once: the text validated is the text edited
+        let text = crate::fsutil::read_text(manifest, crate::fsutil::limits::MANIFEST)
+            .map_err(|error| Error::msg(format!("cannot read {}: {error}", manifest.display())))?;
+        crate::resolve::from_bytes(manifest, &crate::bom::reader_parent(manifest), text.as_bytes())?;
+        text
     } else {
         let name = super::directory_name(&crate::bom::reader_parent(manifest), "project");
         format!(

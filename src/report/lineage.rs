@@ -2,7 +2,7 @@
 //! base models to the left of what derives from them), base-model edges solid and trained-on edges dashed,
 //! each node coloured by its worst finding. No scripts, fonts or external references.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::{Audit, ComponentReport};
@@ -22,38 +22,60 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Depth of each component: 0 for anything with no parents, else one more than its deepest parent.
+/// Depth of each component: 0 for anything with no parents, else one more than its deepest parent. One
+/// depth-first walk, O(components + edges); a parent still being walked (a cycle, which a validated manifest
+/// cannot have) counts as depth 0.
 fn depths(components: &[ComponentReport]) -> BTreeMap<&str, usize> {
-    let mut depth: BTreeMap<&str, usize> = components.iter().map(|c| (c.id.as_str(), 0)).collect();
-    // a validated lineage has no cycles, so |components| passes settle it
-    for _ in 0..components.len() {
-        let mut changed = false;
-        for component in components {
-            let parents = component.base_model.iter().chain(&component.trained_on);
-            let wanted = parents
+    let by_id: HashMap<&str, &ComponentReport> = components.iter().map(|c| (c.id.as_str(), c)).collect();
+    let parents = |c: &'_ ComponentReport| -> Vec<String> {
+        c.base_model.iter().chain(&c.trained_on).cloned().collect()
+    };
+    let mut depth: HashMap<&str, usize> = HashMap::with_capacity(components.len());
+    let mut walking: HashSet<&str> = HashSet::new();
+    for start in components {
+        if depth.contains_key(start.id.as_str()) {
+            continue;
+        }
+        let mut stack: Vec<(&ComponentReport, Vec<String>, usize)> = vec![(start, parents(start), 0)];
+        walking.insert(start.id.as_str());
+        while let Some((component, list, next)) = stack.last_mut() {
+            if let Some(parent) = list.get(*next) {
+                *next += 1;
+                if let Some(&p) = by_id.get(parent.as_str())
+                    && !depth.contains_key(p.id.as_str())
+                    && walking.insert(p.id.as_str())
+                {
+                    stack.push((p, parents(p), 0));
+                }
+                continue;
+            }
+            let wanted = list
+                .iter()
                 .filter_map(|p| depth.get(p.as_str()))
                 .map(|d| d + 1)
                 .max()
                 .unwrap_or(0);
-            if depth[component.id.as_str()] != wanted {
-                depth.insert(&component.id, wanted);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
+            let id = component.id.as_str();
+            walking.remove(id);
+            depth.insert(id, wanted);
+            stack.pop();
         }
     }
-    depth
+    depth.into_iter().collect()
 }
 
-fn worst(audit: &Audit, id: &str) -> Option<Severity> {
-    audit
-        .findings
-        .iter()
-        .filter(|f| f.component.as_deref() == Some(id))
-        .map(|f| f.severity)
-        .min()
+/// The worst severity of each component's findings, in one pass over them.
+fn worst_by_component(audit: &Audit) -> HashMap<&str, Severity> {
+    let mut worst: HashMap<&str, Severity> = HashMap::new();
+    for finding in &audit.findings {
+        if let Some(id) = finding.component.as_deref() {
+            worst
+                .entry(id)
+                .and_modify(|w| *w = (*w).min(finding.severity))
+                .or_insert(finding.severity);
+        }
+    }
+    worst
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -70,6 +92,7 @@ pub fn svg(audit: &Audit) -> Option<String> {
         return None;
     }
     let depth = depths(&audit.components);
+    let worst = worst_by_component(audit);
     let mut columns: BTreeMap<usize, Vec<&ComponentReport>> = BTreeMap::new();
     for component in &audit.components {
         columns
@@ -122,7 +145,7 @@ pub fn svg(audit: &Audit) -> Option<String> {
     }
     for component in &audit.components {
         let (x, y) = position[component.id.as_str()];
-        let (fill, stroke) = match worst(audit, &component.id) {
+        let (fill, stroke) = match worst.get(component.id.as_str()).copied() {
             Some(Severity::Error) => ("#fde8e8", "#c0392b"),
             Some(Severity::Warning) => ("#fff4de", "#b7791f"),
             _ => ("#e8f6ee", "#2f855a"),

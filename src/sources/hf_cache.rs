@@ -187,13 +187,20 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
         }
     }
     blobs.sort();
-    let paths: Vec<PathBuf> = blobs.iter().map(|(_, _, path)| path.clone()).collect();
+    // LFS blobs (named by SHA-256) go through the hashing engine; plain git blobs (named by their git id,
+    // small by the Hub's rules) are read once, inside the cache and without following links, and both their
+    // git id and SHA-256 come from those bytes.
+    let lfs: Vec<PathBuf> = blobs
+        .iter()
+        .filter(|(_, name, _)| is_hex(name, 64))
+        .map(|(_, _, path)| path.clone())
+        .collect();
     let bar = if progress {
-        Progress::for_bytes(hash::total_size(&paths), "verifying the cache")
+        Progress::for_bytes(hash::total_size(&lfs), "verifying the cache")
     } else {
         Progress::hidden()
     };
-    let digests = hash::hash_files(&paths, &bar);
+    let mut lfs_digests = hash::hash_files(&lfs, &bar).into_iter();
     bar.finish();
     scan.blobs_verified = blobs.len();
     let present: std::collections::BTreeSet<(usize, String)> = blobs
@@ -202,7 +209,7 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
         .collect();
     // (repository index, blob name) → (size, sha256) of blobs whose content matches their name
     let mut good: BTreeMap<(usize, String), (u64, Sha256Digest)> = BTreeMap::new();
-    for ((index, name, path), digest) in blobs.iter().zip(digests) {
+    for (index, name, path) in &blobs {
         let repository = &folders[*index].1;
         let location = path.strip_prefix(dir).unwrap_or(path).display().to_string();
         let bad = |problem: String| Corruption {
@@ -210,23 +217,34 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
             location: location.clone(),
             problem,
         };
-        let digest = match digest {
-            Ok(digest) => digest,
-            Err(error) => {
-                scan.corrupted.push(bad(format!("cannot be read: {error}")));
-                continue;
-            }
-        };
-        if is_hex(name, 64) {
-            if digest.sha256.to_string() != *name {
-                scan.corrupted.push(bad(format!(
-                    "its content has SHA-256 {}, but its name (the LFS digest) says {name}",
-                    digest.sha256
-                )));
-                continue;
+        let digest = if is_hex(name, 64) {
+            match lfs_digests.next() {
+                Some(Ok(digest)) if digest.sha256.to_string() == *name => digest,
+                Some(Ok(digest)) => {
+                    scan.corrupted.push(bad(format!(
+                        "its content has SHA-256 {}, but its name (the LFS digest) says {name}",
+                        digest.sha256
+                    )));
+                    continue;
+                }
+                Some(Err(error)) => {
+                    scan.corrupted.push(bad(format!("cannot be read: {error}")));
+                    continue;
+                }
+                None => {
+                    scan.corrupted.push(bad("was not hashed".into()));
+                    continue;
+                }
             }
         } else if is_hex(name, 40) {
-            match git2::Oid::hash_file(git2::ObjectType::Blob, path) {
+            let bytes = match crate::fsutil::read_in_root(dir, path, crate::fsutil::limits::GIT_BLOB) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    scan.corrupted.push(bad(format!("cannot be read: {error}")));
+                    continue;
+                }
+            };
+            match git2::Oid::hash_object(git2::ObjectType::Blob, &bytes) {
                 Ok(oid) if oid.to_string() == *name => {}
                 Ok(oid) => {
                     scan.corrupted.push(bad(format!(
@@ -236,16 +254,20 @@ pub fn scan(dir: &Path, progress: bool) -> Result<Scan, String> {
                 }
                 Err(error) => {
                     scan.corrupted
-                        .push(bad(format!("cannot be read: {}", error.message())));
+                        .push(bad(format!("cannot be hashed: {}", error.message())));
                     continue;
                 }
+            }
+            hash::FileDigest {
+                sha256: hash::sha256_bytes(&bytes),
+                size: bytes.len() as u64,
             }
         } else {
             scan.corrupted.push(bad(
                 "its name is neither a SHA-256 nor a git blob id, so it cannot be verified".into(),
             ));
             continue;
-        }
+        };
         good.insert((*index, name.clone()), (digest.size, digest.sha256));
     }
 
