@@ -3,8 +3,6 @@
 
 use super::*;
 
-/// What a model inherits from one base model, and license drift.
-#[allow(clippy::too_many_arguments)]
 /// How an inherited obligation starts: it names the parent it came through.
 const VIA: &str = "via base model ";
 
@@ -18,6 +16,8 @@ fn without_via(obligation: &str) -> &str {
         .map_or(obligation, |(_, text)| text)
 }
 
+/// What a model inherits from one base model, and license drift.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn inherit(
     model: &Model,
     parent: &Model,
