@@ -340,8 +340,13 @@ fn is_legacy_payload(payload: &[u8]) -> bool {
 struct Signed {
     /// name -> hex digest ("." for a single-file model).
     files: BTreeMap<String, String>,
-    /// Ignore paths recorded in the bundle.
-    ignore_paths: Vec<String>,
+    /// Ignore paths recorded in the bundle; `None` when it records none (signers before 1.1, which always
+    /// ignored the git paths).
+    ignore_paths: Option<Vec<String>>,
+    /// Whether the signer followed symbolic links (`serialization.allow_symlinks`).
+    allow_symlinks: bool,
+    /// A v0.1-predicate (v0.2 signer) bundle, whose subjects are named by file.
+    legacy: bool,
 }
 
 fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
@@ -362,7 +367,9 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
         }
         return Ok(Signed {
             files,
-            ignore_paths: Vec::new(),
+            ignore_paths: None,
+            allow_symlinks: false,
+            legacy: true,
         });
     }
     if predicate_type != PREDICATE_V1 {
@@ -404,13 +411,46 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
             "the subject digest {declared} is not the digest of the resources ({root})"
         )));
     }
-    let ignore_paths = serialization["ignore_paths"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str().map(str::to_string))
-        .collect();
-    Ok(Signed { files, ignore_paths })
+    let ignore_paths = match &serialization["ignore_paths"] {
+        Value::Null => None,
+        Value::Array(paths) => Some(
+            paths
+                .iter()
+                .map(|p| p.as_str().map(str::to_string))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| invalid("serialization.ignore_paths holds something other than paths"))?,
+        ),
+        _ => return Err(invalid("serialization.ignore_paths is not a list")),
+    };
+    let allow_symlinks = match &serialization["allow_symlinks"] {
+        Value::Null => false,
+        Value::Bool(allow) => *allow,
+        _ => return Err(invalid("serialization.allow_symlinks is not true or false")),
+    };
+    Ok(Signed {
+        files,
+        ignore_paths,
+        allow_symlinks,
+        legacy: false,
+    })
+}
+
+/// The name the signer gives a path inside the model: its components, exactly as stored, joined by `/`. A
+/// `\` is part of a name, never a separator; a name that is not UTF-8 cannot be in a bundle.
+fn signed_name(relative: &Path) -> Result<String, String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part.to_str().ok_or_else(|| {
+                format!(
+                    "{} has a name that is not UTF-8; no bundle can sign it",
+                    relative.display()
+                )
+            })?),
+            _ => return Err(format!("{} is not a path inside the model", relative.display())),
+        }
+    }
+    Ok(parts.join("/"))
 }
 
 /// Is `relative` (a `/` path inside the model) ignored by any of `ignores`?
@@ -442,7 +482,12 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let signed_digest = signed.files.get(".").or_else(|| signed.files.get(&base));
+        // the reference signer names a single-file model "."; only the v0.2 signer named it by file
+        let signed_digest = if signed.legacy {
+            signed.files.get(&base)
+        } else {
+            signed.files.get(".")
+        };
         return match (signed.files.len(), signed_digest) {
             (1, Some(expected)) if *expected == digest => Outcome::Verified {
                 method,
@@ -456,40 +501,91 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             )),
         };
     }
-    let mut ignores: Vec<String> = GIT_PATHS.iter().map(|p| p.to_string()).collect();
-    ignores.extend(signed.ignore_paths.iter().cloned());
+    if !metadata.is_dir() {
+        return Outcome::Mismatch(format!(
+            "the model {} is neither a regular file nor a directory",
+            request.model.display()
+        ));
+    }
+    // What the signer ignored: what the bundle records, the manifest's own `ignore_paths`, and the bundle
+    // itself. A bundle that records nothing was made by a signer before 1.1 (which ignored the git paths) or
+    // with `--no-ignore-git-paths` (which signs them): there a git path is ignored only if it is not signed.
+    let mut ignores: Vec<String> = signed.ignore_paths.clone().unwrap_or_default();
+    let git_paths: Vec<String> = match &signed.ignore_paths {
+        Some(_) => Vec::new(),
+        None => GIT_PATHS.iter().map(|p| p.to_string()).collect(),
+    };
     ignores.extend(request.ignore_paths.iter().cloned());
     if let Ok(relative) = request.bundle_path.strip_prefix(request.model) {
-        ignores.push(crate::diag::display_path(relative));
+        match signed_name(relative) {
+            Ok(name) => ignores.push(name),
+            Err(problem) => return Outcome::Mismatch(problem),
+        }
     }
+    let root = match std::fs::canonicalize(request.model) {
+        Ok(root) => root,
+        Err(error) => return Outcome::Mismatch(format!("{}: {error}", request.model.display())),
+    };
     let mut present: Vec<(String, PathBuf)> = Vec::new();
     let walker = walkdir::WalkDir::new(request.model)
         .follow_links(false)
         .sort_by_file_name();
-    for entry in walker.into_iter().filter_map(Result::ok) {
-        if entry.depth() == 0 || entry.file_type().is_dir() {
+    for entry in walker {
+        // a directory that cannot be read may hide a file: the model cannot be verified
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => return Outcome::Mismatch(format!("the model cannot be walked: {error}")),
+        };
+        if entry.depth() == 0 {
             continue;
         }
         let Ok(relative) = entry.path().strip_prefix(request.model) else {
             continue;
         };
-        let relative = crate::diag::display_path(relative);
-        if is_ignored(&relative, &ignores) {
+        let relative = match signed_name(relative) {
+            Ok(name) => name,
+            Err(problem) => return Outcome::Mismatch(problem),
+        };
+        let kind = entry.file_type();
+        // every entry, ignored or not, must be what the signer could have seen: directories, regular files,
+        // and links only when the bundle says links were followed (then to a file inside the model)
+        let path = if kind.is_dir() {
+            continue;
+        } else if kind.is_file() {
+            entry.into_path()
+        } else if kind.is_symlink() {
+            if !signed.allow_symlinks {
+                return Outcome::Mismatch(format!(
+                    "{relative} is a symbolic link; the signature was made without allowing them"
+                ));
+            }
+            match std::fs::canonicalize(entry.path()) {
+                Ok(target) if target.starts_with(&root) && target.is_file() => target,
+                Ok(target) if target.starts_with(&root) && target.is_dir() => continue,
+                _ => {
+                    return Outcome::Mismatch(format!(
+                        "{relative} is a symbolic link that does not resolve to a file inside the model"
+                    ));
+                }
+            }
+        } else {
+            return Outcome::Mismatch(format!(
+                "{relative} is not a regular file (a FIFO, socket or device); it cannot have been signed"
+            ));
+        };
+        if is_ignored(&relative, &ignores)
+            || (is_ignored(&relative, &git_paths) && !signed.files.contains_key(&relative))
+        {
             continue;
         }
-        if entry.file_type().is_symlink() {
-            return Outcome::Mismatch(format!(
-                "{relative} is a symbolic link; the signature was made without allowing them"
-            ));
-        }
-        present.push((relative, entry.into_path()));
+        present.push((relative, path));
     }
     let paths: Vec<PathBuf> = present.iter().map(|(_, path)| path.clone()).collect();
     let digests = hash::hash_files(&paths, &Progress::hidden());
     let mut problems = Vec::new();
-    let mut seen = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for ((relative, _), digest) in present.iter().zip(digests) {
-        seen.push(relative.as_str());
+        seen.insert(relative.as_str());
         match (signed.files.get(relative), digest) {
             (None, _) => problems.push(format!("extra file {relative}")),
             (Some(_), Err(error)) => problems.push(format!("{relative} cannot be read: {error}")),

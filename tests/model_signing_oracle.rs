@@ -1,0 +1,234 @@
+//! aitrust's model-signing verifier against the reference (`model_signing` 1.1.1, the OpenSSF Python tool)
+//! on models signed here with fresh P-256 keys and then changed the way an attacker or an odd checkout would:
+//! the verdict (accepted or rejected) must be the reference's. `.ci/run` installs the reference; elsewhere
+//! the test says it is skipped when `model_signing` is not on the PATH.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{codes, json_report};
+
+fn have_reference() -> bool {
+    let found = Command::new("model_signing")
+        .arg("--help")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the reference verifier (pip install model-signing pyopenssl)"
+        );
+        eprintln!("skipped: the reference verifier `model_signing` is not installed");
+    }
+    found
+}
+
+fn run(cwd: &Path, program: &str, args: &[&str]) -> bool {
+    let output = Command::new(program)
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .unwrap();
+    output.status.success()
+}
+
+/// A project with `model/` holding `files`, a fresh key pair (openssl), and the manifest for aitrust.
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (name, bytes) in files {
+        let path = root.join("model").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    assert!(run(
+        root,
+        "openssl",
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "key.pem"
+        ]
+    ));
+    assert!(run(
+        root,
+        "openssl",
+        &["ec", "-in", "key.pem", "-pubout", "-out", "pub.pem"]
+    ));
+    dir
+}
+
+fn manifest(root: &Path, path: &str) {
+    std::fs::write(
+        root.join("aibom.toml"),
+        format!(
+            "schema = 1\n[project]\nname = \"p\"\n[[model]]\nid = \"m\"\nsource = \"local\"\npath = \"{path}\"\nlicense = \"apache-2.0\"\npublisher = \"acme\"\n\
+signature = {{ kind = \"model-signing\", path = \"model.sig\", public_key = \"pub.pem\" }}\n\
+[policy]\nsignatures.require = \"models\"\nsignatures.trusted_keys = [\"pub.pem\"]\nlevels = {{ \"INT006\" = \"allow\", \"INT004\" = \"allow\", \"INT012\" = \"allow\", \"PRV006\" = \"allow\" }}\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn sign(root: &Path, model: &str, flags: &[&str]) {
+    let mut args = vec![
+        "sign",
+        "key",
+        "--private_key",
+        "key.pem",
+        "--signature",
+        "model.sig",
+    ];
+    args.extend_from_slice(flags);
+    args.push(model);
+    assert!(run(root, "model_signing", &args), "the reference could not sign");
+}
+
+/// (reference accepts, aitrust accepts) for the model at `model`.
+fn verdicts(root: &Path, model: &str, flags: &[&str]) -> (bool, bool) {
+    let mut args = vec![
+        "verify",
+        "key",
+        "--public_key",
+        "pub.pem",
+        "--signature",
+        "model.sig",
+    ];
+    args.extend_from_slice(flags);
+    args.push(model);
+    let reference = run(root, "model_signing", &args);
+    manifest(root, model);
+    let (_, report) = json_report(root, &[]);
+    let ours = !codes(&report).iter().any(|c| c.starts_with("SIG"));
+    (reference, ours)
+}
+
+const WEIGHTS: &[(&str, &[u8])] = &[
+    ("config.json", b"{}"),
+    ("w.bin", b"weights"),
+    ("sub/tok.json", b"[]"),
+];
+
+#[test]
+fn aitrust_agrees_with_the_reference_verifier_on_changed_models() {
+    if !have_reference() {
+        return;
+    }
+    type Change = fn(&Path);
+    let cases: &[(&str, &[&str], Change)] = &[
+        ("unchanged", &[], |_| {}),
+        ("a file added", &[], |m| {
+            std::fs::write(m.join("extra.py"), b"evil").unwrap()
+        }),
+        ("a file changed", &[], |m| {
+            std::fs::write(m.join("w.bin"), b"other").unwrap()
+        }),
+        ("a file removed", &[], |m| {
+            std::fs::remove_file(m.join("sub/tok.json")).unwrap()
+        }),
+        // `\` is part of a name on POSIX: `sub\evil.py` is a new file at the root, not inside `sub`
+        ("a name with a backslash", &["--ignore-paths", "sub"], |m| {
+            std::fs::write(m.join("sub\\evil.py"), b"evil").unwrap()
+        }),
+        ("a git file added (git paths ignored)", &[], |m| {
+            std::fs::write(m.join(".gitattributes"), b"*.bin filter=lfs").unwrap()
+        }),
+        ("a link inside .git", &[], |m| {
+            std::fs::create_dir_all(m.join(".git")).unwrap();
+            std::os::unix::fs::symlink("../w.bin", m.join(".git/hook")).unwrap();
+        }),
+        ("a link beside the weights", &[], |m| {
+            std::os::unix::fs::symlink("w.bin", m.join("w2.bin")).unwrap()
+        }),
+    ];
+    let mut disagreements = Vec::new();
+    for (name, flags, change) in cases {
+        let dir = project(WEIGHTS);
+        let root = dir.path();
+        sign(root, "model", flags);
+        change(&root.join("model"));
+        let (reference, ours) = verdicts(root, "model", flags);
+        if reference != ours {
+            disagreements.push(format!(
+                "{name}: reference accepts {reference}, aitrust accepts {ours}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+#[test]
+fn bundles_the_reference_makes_with_other_options_verify() {
+    if !have_reference() {
+        return;
+    }
+    // signed without the git-path ignores: the git files are part of the model
+    let dir = project(&[("w.bin", b"weights"), (".gitattributes", b"*.bin filter=lfs")]);
+    sign(dir.path(), "model", &["--no-ignore-git-paths"]);
+    assert_eq!(
+        verdicts(dir.path(), "model", &["--no-ignore-git-paths"]),
+        (true, true)
+    );
+    std::fs::write(dir.path().join("model/.gitattributes"), b"changed").unwrap();
+    assert_eq!(
+        verdicts(dir.path(), "model", &["--no-ignore-git-paths"]),
+        (false, false)
+    );
+
+    // signed following links: a link to a file inside the model is its content
+    let dir = project(&[("w.bin", b"weights")]);
+    std::os::unix::fs::symlink("w.bin", dir.path().join("model/alias.bin")).unwrap();
+    sign(dir.path(), "model", &["--allow_symlinks"]);
+    assert_eq!(verdicts(dir.path(), "model", &["--allow_symlinks"]), (true, true));
+}
+
+#[test]
+fn a_directory_bundle_does_not_verify_a_single_file() {
+    if !have_reference() {
+        return;
+    }
+    // the bundle signs the directory {w.bin}; the manifest points at the file w.bin alone
+    let dir = project(&[("w.bin", b"weights")]);
+    sign(dir.path(), "model", &[]);
+    let (reference, ours) = verdicts(dir.path(), "model/w.bin", &[]);
+    assert_eq!((reference, ours), (false, false));
+    // and a single-file bundle verifies its file
+    let dir = project(&[("w.bin", b"weights")]);
+    sign(dir.path(), "model/w.bin", &[]);
+    assert_eq!(verdicts(dir.path(), "model/w.bin", &[]), (true, true));
+}
+
+#[test]
+fn a_fifo_in_the_model_is_rejected_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/model-signing/v1.1.0-elliptic-key"),
+        &root.join("model"),
+    );
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/model-signing/keys/certificate"),
+        &root.join("keys"),
+    );
+    // the bundle ignores `ignore-me`; a FIFO there is still not something a signer could have read
+    std::fs::remove_file(root.join("model/ignore-me")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(root.join("model/ignore-me"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::rename(root.join("model/model.sig"), root.join("model.sig")).unwrap();
+    std::fs::copy(root.join("keys/signing-key-pub.pem"), root.join("pub.pem")).unwrap();
+    manifest(root, "model");
+    let (_, report) = json_report(root, &[]);
+    let found = codes(&report);
+    assert!(found.iter().any(|c| c == "SIG002"), "{found:?}");
+}
