@@ -508,12 +508,24 @@ fn init_on_thousands_of_same_named_files_gives_unique_ids() {
 fn inputs_the_fuzzer_reported_finish_cleanly() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures.join("manifest-stall.toml"), dir.path().join("aibom.toml")).unwrap();
+    std::fs::copy(
+        fixtures.join("manifest-stall.toml"),
+        dir.path().join("aibom.toml"),
+    )
+    .unwrap();
     exited_cleanly(&check(dir.path()));
     std::fs::copy(fixtures.join("policy-stall.toml"), dir.path().join("policy.toml")).unwrap();
     let output = run(
         dir.path(),
-        &["check", "--now", NOW, "--format", "json", "--policy", "policy.toml"],
+        &[
+            "check",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--policy",
+            "policy.toml",
+        ],
     );
     exited_cleanly(&output);
 }

@@ -236,3 +236,33 @@ fn a_fifo_in_the_model_is_rejected_without_hanging() {
     let found = codes(&report);
     assert!(found.iter().any(|c| c == "SIG002"), "{found:?}");
 }
+
+#[test]
+fn a_public_key_file_in_another_form_is_the_same_key() {
+    if !have_reference() {
+        return;
+    }
+    let dir = project(&[("w.bin", b"weights")]);
+    let root = dir.path();
+    sign(root, "model", &[]);
+    // the same key with a compressed point, then with CRLF line endings: the bundle's hint is of the
+    // re-encoded key, so both verify (and the trusted-key fingerprint is the same key's)
+    assert!(run(
+        root,
+        "openssl",
+        &[
+            "ec",
+            "-in",
+            "key.pem",
+            "-pubout",
+            "-conv_form",
+            "compressed",
+            "-out",
+            "pub.pem"
+        ]
+    ));
+    assert_eq!(verdicts(root, "model", &[]), (true, true));
+    let text = std::fs::read_to_string(root.join("pub.pem")).unwrap();
+    std::fs::write(root.join("pub.pem"), text.replace('\n', "\r\n")).unwrap();
+    assert_eq!(verdicts(root, "model", &[]), (true, true));
+}

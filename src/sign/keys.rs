@@ -181,7 +181,7 @@ pub fn read_trust_anchor(path: &Path) -> Result<TrustAnchor, KeyError> {
                 use x509_cert::der::Decode;
                 x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der)
                     .map_err(|e| malformed(e.to_string()))?;
-                fingerprints.push(fingerprint(&der));
+                fingerprints.push(fingerprint(&canonical_spki(&der)));
             }
             other => return Err(malformed(format!("a PEM block labelled {other}"))),
         }
@@ -190,6 +190,20 @@ pub fn read_trust_anchor(path: &Path) -> Result<TrustAnchor, KeyError> {
         return Err(malformed("no PEM block".into()));
     }
     Ok(TrustAnchor::Fingerprints(fingerprints))
+}
+
+/// An ECDSA P-256 / P-384 key's SubjectPublicKeyInfo re-encoded with its point uncompressed, so a key has
+/// one fingerprint whatever form its file is in; other keys as they are.
+pub fn canonical_spki(der: &[u8]) -> Vec<u8> {
+    use p256::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
+    let encoded = if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+        key.to_public_key_der().ok()
+    } else if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+        key.to_public_key_der().ok()
+    } else {
+        None
+    };
+    encoded.map_or_else(|| der.to_vec(), |d| d.as_bytes().to_vec())
 }
 
 /// The PEM blocks of a text, each from its BEGIN line to its END line (text around them, such as a

@@ -173,6 +173,28 @@ fn well_formed_keyless(material: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// The key as `cryptography` writes it: SubjectPublicKeyInfo PEM, uncompressed point, LF line endings.
+fn canonical_pem(key: &EcKey) -> Result<String, Outcome> {
+    use p256::pkcs8::{EncodePublicKey as _, LineEnding};
+    match key {
+        EcKey::P256(key) => key.to_public_key_pem(LineEnding::LF),
+        EcKey::P384(key) => key.to_public_key_pem(LineEnding::LF),
+    }
+    .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
+}
+
+/// The key's canonical DER SubjectPublicKeyInfo (uncompressed point): what its fingerprint is taken of, so
+/// one key has one fingerprint whatever form its file is in.
+fn canonical_der(key: &EcKey) -> Result<Vec<u8>, Outcome> {
+    use p256::pkcs8::EncodePublicKey as _;
+    match key {
+        EcKey::P256(key) => key.to_public_key_der(),
+        EcKey::P384(key) => key.to_public_key_der(),
+    }
+    .map(|der| der.as_bytes().to_vec())
+    .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
+}
+
 fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
     use p256::pkcs8::DecodePublicKey;
     use x509_cert::der::Decode;
@@ -207,19 +229,23 @@ fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<(EcKey, Strin
     let Some(pem) = pem_block(text) else {
         return Err(invalid("the public key file holds no PEM public key"));
     };
-    // The reference signer records SHA-256 of the key's PEM text as a hint; a different hint is another key.
+    let der = x509_cert::der::pem::decode_vec(pem.as_bytes())
+        .map_err(|error| invalid(format!("the public key is not valid PEM: {error}")))?
+        .1;
+    let key = ec_key_from_spki_der(&der)?;
+    // The reference signer records as a hint the SHA-256 of the key re-encoded as PEM (SubjectPublicKeyInfo,
+    // uncompressed point, LF lines), so the file's own line endings or point form do not change it; a
+    // different hint is another key.
     if let Some(hint) = material["hint"].as_str() {
-        let ours = hash::sha256_bytes(pem.as_bytes()).to_string();
+        let ours = hash::sha256_bytes(canonical_pem(&key)?.as_bytes()).to_string();
         if !hint.eq_ignore_ascii_case(&ours) {
             return Err(invalid(format!(
                 "the bundle was signed by another key (hint {hint}, the given key is {ours})"
             )));
         }
     }
-    let der = x509_cert::der::pem::decode_vec(pem.as_bytes())
-        .map_err(|error| invalid(format!("the public key is not valid PEM: {error}")))?
-        .1;
-    Ok((ec_key_from_spki_der(&der)?, super::keys::fingerprint(&der)))
+    let der = canonical_der(&key)?;
+    Ok((key, super::keys::fingerprint(&der)))
 }
 
 fn certificates_from_pem(texts: &[String]) -> Result<Vec<Certificate>, Outcome> {
