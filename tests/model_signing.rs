@@ -306,3 +306,36 @@ fn junk_verification_material_cannot_downgrade_an_error_to_not_verified() {
         assert!(!found.contains(&"SIG005".to_string()), "{junk}: {found:?}");
     }
 }
+
+/// The fingerprint openssl gives the key: SHA-256 of its DER SubjectPublicKeyInfo.
+fn openssl_fingerprint(pem: &Path) -> String {
+    let der = std::process::Command::new("openssl")
+        .args(["pkey", "-pubin", "-outform", "DER", "-in"])
+        .arg(pem)
+        .output()
+        .unwrap();
+    assert!(der.status.success());
+    format!("sha256:{}", aitrust::digest::hash::sha256_bytes(&der.stdout))
+}
+
+#[test]
+fn a_publisher_pinned_by_fingerprint_is_trusted_and_only_that_one() {
+    let (_dir, root) = project("v1.1.0-elliptic-key", Method::Key, &["ignore-me"]);
+    let pin = openssl_fingerprint(&root.join("keys/signing-key-pub.pem"));
+    let manifest = root.join("aibom.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let with = |entry: &str| text.replace("[\"keys/signing-key-pub.pem\"]", &format!("[\"{entry}\"]"));
+    std::fs::write(&manifest, with(&pin)).unwrap();
+    assert_eq!(signature_codes(&root), Vec::<String>::new());
+    // upper-case hex is the same pin
+    std::fs::write(&manifest, with(&pin.to_uppercase().replace("SHA256:", "sha256:"))).unwrap();
+    assert_eq!(signature_codes(&root), Vec::<String>::new());
+    // another key's pin does not trust this publisher
+    std::fs::write(&manifest, with(&format!("sha256:{}", "0".repeat(64)))).unwrap();
+    assert_eq!(signature_codes(&root), ["SIG003", "SIG006"]);
+    // a pin that is not a SHA-256 is a manifest error, never a path
+    std::fs::write(&manifest, with("sha256:1234")).unwrap();
+    let output = common::check(&root, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(common::stderr(&output).contains("`sha256:1234` is not a SHA-256 fingerprint"));
+}

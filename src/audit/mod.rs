@@ -38,7 +38,13 @@ pub fn default_answers_path(manifest: &Path) -> PathBuf {
 fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures, LoadError> {
     use crate::sign::keys::{TrustAnchor, read_trust_anchor};
     let mut trusted = Vec::new();
-    let mut anchors = Vec::new();
+    let mut anchors: Vec<String> = bom
+        .policy
+        .signatures
+        .pinned
+        .iter()
+        .map(|p| p.value.clone())
+        .collect();
     for key in &bom.policy.signatures.trusted_keys {
         let path = crate::fsutil::resolve_in_root(&bom.policy.base, &key.value.under(&bom.policy.base))
             .map_err(|error| LoadError::Unusable(format!("trusted key {}: {error}", key.value)))?;

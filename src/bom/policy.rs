@@ -120,6 +120,13 @@ pub struct SignaturePolicy {
     /// Public keys whose signatures are trusted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_keys: Vec<Spanned<RelPath>>,
+    /// Keys and roots pinned by fingerprint (`"sha256:<hex>"` entries of `trusted_keys`): the SHA-256 of a
+    /// public key's DER SubjectPublicKeyInfo (ECDSA points uncompressed) or of a root certificate's DER, as
+    /// `aitrust explain SIG004` and the findings print them. They trust model-signing publishers; aitrust's
+    /// own ed25519 signatures are verified with a key file.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub pinned: Vec<Spanned<String>>,
 }
 
 /// `maintenance.*`.
@@ -252,15 +259,29 @@ fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> Licen
 
 fn read_signatures(mut table: TableReader<'_, '_>, collector: &Collector) -> SignaturePolicy {
     let require = table.choice("require");
-    let trusted_keys = table
-        .strings("trusted_keys")
-        .into_iter()
-        .filter_map(|key| super::parse::relative_path(Some(key), collector))
-        .collect();
+    let mut trusted_keys = Vec::new();
+    let mut pinned = Vec::new();
+    for key in table.strings("trusted_keys") {
+        match key.value.strip_prefix("sha256:") {
+            Some(hex) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                pinned.push(Spanned {
+                    value: format!("sha256:{}", hex.to_ascii_lowercase()),
+                    span: key.span,
+                })
+            }
+            Some(_) => collector.push(
+                Problem::new(key.span, format!("`{}` is not a SHA-256 fingerprint", key.value)).with_help(
+                    "a pinned key is \"sha256:\" and 64 hex digits; otherwise give the key file's path",
+                ),
+            ),
+            None => trusted_keys.extend(super::parse::relative_path(Some(key), collector)),
+        }
+    }
     table.finish();
     SignaturePolicy {
         require,
         trusted_keys,
+        pinned,
     }
 }
 

@@ -337,7 +337,7 @@ fn check_model_signing(
                 id,
                 span,
                 format!("signature `{}` verifies, but the key or root certificate it was verified to ({anchor}) is not among the policy's trusted keys", signature.path.value),
-                "list the publisher's public key (or root certificate) in policy.signatures.trusted_keys if you trust the publisher".into(),
+                format!("if you trust the publisher, list its public key (or root certificate) in policy.signatures.trusted_keys, or pin it there as \"{anchor}\""),
             ));
             false
         }
