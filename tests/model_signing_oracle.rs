@@ -38,8 +38,12 @@ fn run(cwd: &Path, program: &str, args: &[&str]) -> bool {
     output.status.success()
 }
 
-/// A project with `model/` holding `files`, a fresh key pair (openssl), and the manifest for aitrust.
+/// A project with `model/` holding `files`, a fresh P-256 key pair (openssl), and the manifest for aitrust.
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    project_on(files, "prime256v1")
+}
+
+fn project_on(files: &[(&str, &[u8])], curve: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for (name, bytes) in files {
@@ -265,4 +269,22 @@ fn a_public_key_file_in_another_form_is_the_same_key() {
     let text = std::fs::read_to_string(root.join("pub.pem")).unwrap();
     std::fs::write(root.join("pub.pem"), text.replace('\n', "\r\n")).unwrap();
     assert_eq!(verdicts(root, "model", &[]), (true, true));
+}
+
+#[test]
+fn every_curve_the_reference_signs_with_verifies() {
+    if !have_reference() {
+        return;
+    }
+    for curve in ["prime256v1", "secp384r1", "secp521r1"] {
+        let dir = project_on(WEIGHTS, curve);
+        sign(dir.path(), "model", &[]);
+        assert_eq!(verdicts(dir.path(), "model", &[]), (true, true), "{curve}");
+        std::fs::write(dir.path().join("model/w.bin"), b"tampered").unwrap();
+        assert_eq!(
+            verdicts(dir.path(), "model", &[]),
+            (false, false),
+            "{curve} tampered"
+        );
+    }
 }

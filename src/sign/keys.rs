@@ -200,6 +200,8 @@ pub fn canonical_spki(der: &[u8]) -> Vec<u8> {
         key.to_public_key_der().ok()
     } else if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
         key.to_public_key_der().ok()
+    } else if let Ok(key) = p521::PublicKey::from_public_key_der(der) {
+        key.to_public_key_der().ok()
     } else {
         None
     };

@@ -157,6 +157,8 @@ fn envelope(envelope: &Value) -> Result<(Vec<u8>, Vec<u8>), Outcome> {
 enum EcKey {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
+    /// p521 0.13's ECDSA verifying key does not decode SPKI itself; the public key does.
+    P521(p521::PublicKey),
 }
 
 /// A keyless bundle's certificate is a DER certificate and it carries at least one transparency-log entry.
@@ -179,6 +181,7 @@ fn canonical_pem(key: &EcKey) -> Result<String, Outcome> {
     match key {
         EcKey::P256(key) => key.to_public_key_pem(LineEnding::LF),
         EcKey::P384(key) => key.to_public_key_pem(LineEnding::LF),
+        EcKey::P521(key) => key.to_public_key_pem(LineEnding::LF),
     }
     .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
 }
@@ -190,6 +193,7 @@ fn canonical_der(key: &EcKey) -> Result<Vec<u8>, Outcome> {
     match key {
         EcKey::P256(key) => key.to_public_key_der(),
         EcKey::P384(key) => key.to_public_key_der(),
+        EcKey::P521(key) => key.to_public_key_der(),
     }
     .map(|der| der.as_bytes().to_vec())
     .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
@@ -208,8 +212,11 @@ fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
     if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
         return Ok(EcKey::P384(key));
     }
+    if let Ok(key) = p521::PublicKey::from_public_key_der(der) {
+        return Ok(EcKey::P521(key));
+    }
     Err(Outcome::CannotVerify(
-        "the signing key is not an ECDSA P-256 or P-384 key".into(),
+        "the signing key is not an ECDSA P-256, P-384 or P-521 key".into(),
     ))
 }
 
@@ -340,6 +347,7 @@ fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8], legacy: boo
     let by_curve = match key {
         EcKey::P256(_) => Sha256::digest(&standard).to_vec(),
         EcKey::P384(_) => Sha384::digest(&standard).to_vec(),
+        EcKey::P521(_) => sha2::Sha512::digest(&standard).to_vec(),
     };
     prehash_verifies(key, &by_curve, signature)
         || legacy && prehash_verifies(key, &Sha256::digest(compat_pae(payload)), signature)
@@ -353,6 +361,10 @@ fn prehash_verifies(key: &EcKey, digest: &[u8], signature: &[u8]) -> bool {
             .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
         EcKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature)
             .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
+        EcKey::P521(key) => p521::ecdsa::VerifyingKey::from_affine(*key.as_affine()).is_ok_and(|key| {
+            p521::ecdsa::Signature::from_der(signature)
+                .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok())
+        }),
     }
 }
 
