@@ -54,15 +54,7 @@ fn project_on(files: &[(&str, &[u8])], curve: &str) -> tempfile::TempDir {
     assert!(run(
         root,
         "openssl",
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "key.pem"
-        ]
+        &["ecparam", "-name", curve, "-genkey", "-noout", "-out", "key.pem"]
     ));
     assert!(run(
         root,
