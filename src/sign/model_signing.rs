@@ -186,19 +186,6 @@ fn canonical_pem(key: &EcKey) -> Result<String, Outcome> {
     .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
 }
 
-/// The key's canonical DER SubjectPublicKeyInfo (uncompressed point): what its fingerprint is taken of, so
-/// one key has one fingerprint whatever form its file is in.
-fn canonical_der(key: &EcKey) -> Result<Vec<u8>, Outcome> {
-    use p256::pkcs8::EncodePublicKey as _;
-    match key {
-        EcKey::P256(key) => key.to_public_key_der(),
-        EcKey::P384(key) => key.to_public_key_der(),
-        EcKey::P521(key) => key.to_public_key_der(),
-    }
-    .map(|der| der.as_bytes().to_vec())
-    .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
-}
-
 fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
     use p256::pkcs8::DecodePublicKey;
     use x509_cert::der::Decode;
@@ -251,8 +238,8 @@ fn key_from_pem(request: &Request<'_>, material: &Value) -> Result<(EcKey, Strin
             )));
         }
     }
-    let der = canonical_der(&key)?;
-    Ok((key, super::keys::fingerprint(&der)))
+    // one key, one fingerprint, whatever form its file is in
+    Ok((key, super::keys::fingerprint(&super::keys::canonical_spki(&der))))
 }
 
 fn certificates_from_pem(texts: &[String]) -> Result<Vec<Certificate>, Outcome> {
