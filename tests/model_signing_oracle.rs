@@ -280,3 +280,38 @@ fn every_curve_the_reference_signs_with_verifies() {
         );
     }
 }
+
+#[test]
+fn only_the_first_signature_of_an_envelope_counts_as_in_the_reference() {
+    if !have_reference() {
+        return;
+    }
+    let edit = |root: &Path, change: fn(&mut Vec<serde_json::Value>)| {
+        let path = root.join("model.sig");
+        let mut bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let signatures = bundle["dsseEnvelope"]["signatures"].as_array_mut().unwrap();
+        change(signatures);
+        std::fs::write(&path, bundle.to_string()).unwrap();
+    };
+    // a second, junk signature after the real one: still the publisher's signature
+    let dir = project(WEIGHTS);
+    sign(dir.path(), "model", &[]);
+    edit(dir.path(), |s| {
+        s.push(serde_json::json!({ "sig": "MAYCAQECAQE=" }))
+    });
+    assert_eq!(verdicts(dir.path(), "model", &[]), (true, true));
+    // a second one that is not even base64: the reference cannot read the bundle
+    let dir = project(WEIGHTS);
+    sign(dir.path(), "model", &[]);
+    edit(dir.path(), |s| {
+        s.push(serde_json::json!({ "sig": "not base64!" }))
+    });
+    assert_eq!(verdicts(dir.path(), "model", &[]), (false, false));
+    // the junk first: not verified, whatever follows
+    let dir = project(WEIGHTS);
+    sign(dir.path(), "model", &[]);
+    edit(dir.path(), |s| {
+        s.insert(0, serde_json::json!({ "sig": "MAYCAQECAQE=" }))
+    });
+    assert_eq!(verdicts(dir.path(), "model", &[]), (false, false));
+}

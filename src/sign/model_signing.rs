@@ -135,11 +135,11 @@ fn envelope(envelope: &Value) -> Result<(Vec<u8>, Vec<u8>), Outcome> {
             envelope["payloadType"]
         )));
     }
+    // The reference verifies the first signature and ignores any others (model_signing 1.1.1,
+    // `_signing/sign_ec_key.py` and `sign_certificate.py`, `Verifier._verify_bundle`); none is invalid.
     let signatures = envelope["signatures"].as_array().map_or(0, Vec::len);
-    if signatures != 1 {
-        return Err(invalid(format!(
-            "the envelope has {signatures} signatures; exactly one is required"
-        )));
+    if signatures == 0 {
+        return Err(invalid("the envelope has no signature"));
     }
     let decode = |value: &Value, what: &str| {
         value
@@ -147,6 +147,10 @@ fn envelope(envelope: &Value) -> Result<(Vec<u8>, Vec<u8>), Outcome> {
             .and_then(|text| STANDARD.decode(text).ok())
             .ok_or_else(|| invalid(format!("the envelope's {what} is not base64")))
     };
+    // every signature must at least be well-formed, as the reference's bundle parser requires
+    for signature in envelope["signatures"].as_array().into_iter().flatten().skip(1) {
+        decode(&signature["sig"], "signature")?;
+    }
     Ok((
         decode(&envelope["payload"], "payload")?,
         decode(&envelope["signatures"][0]["sig"], "signature")?,
