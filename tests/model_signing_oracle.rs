@@ -65,11 +65,16 @@ fn project_on(files: &[(&str, &[u8])], curve: &str) -> tempfile::TempDir {
 }
 
 fn manifest(root: &Path, path: &str) {
+    manifest_with(root, path, "")
+}
+
+/// The manifest, with `extra` added to the signature table (e.g. `, ignore_unsigned_files = true`).
+fn manifest_with(root: &Path, path: &str, extra: &str) {
     std::fs::write(
         root.join("aibom.toml"),
         format!(
             "schema = 1\n[project]\nname = \"p\"\n[[model]]\nid = \"m\"\nsource = \"local\"\npath = \"{path}\"\nlicense = \"apache-2.0\"\npublisher = \"acme\"\n\
-signature = {{ kind = \"model-signing\", path = \"model.sig\", public_key = \"pub.pem\" }}\n\
+signature = {{ kind = \"model-signing\", path = \"model.sig\", public_key = \"pub.pem\"{extra} }}\n\
 [policy]\nsignatures.require = \"models\"\nsignatures.trusted_keys = [\"pub.pem\"]\nlevels = {{ \"INT006\" = \"allow\", \"INT004\" = \"allow\", \"INT012\" = \"allow\", \"PRV006\" = \"allow\" }}\n"
         ),
     )
@@ -314,4 +319,37 @@ fn only_the_first_signature_of_an_envelope_counts_as_in_the_reference() {
         s.insert(0, serde_json::json!({ "sig": "MAYCAQECAQE=" }))
     });
     assert_eq!(verdicts(dir.path(), "model", &[]), (false, false));
+}
+
+#[test]
+fn ignore_unsigned_files_is_the_references_option() {
+    if !have_reference() {
+        return;
+    }
+    let dir = project(WEIGHTS);
+    let root = dir.path();
+    sign(root, "model", &[]);
+    std::fs::write(root.join("model/notes.txt"), b"added later").unwrap();
+    let accepts = |flags: &[&str], extra: &str| {
+        let mut args = vec![
+            "verify",
+            "key",
+            "--public_key",
+            "pub.pem",
+            "--signature",
+            "model.sig",
+        ];
+        args.extend_from_slice(flags);
+        args.push("model");
+        let reference = run(root, "model_signing", &args);
+        manifest_with(root, "model", extra);
+        let (_, report) = json_report(root, &[]);
+        (reference, !codes(&report).iter().any(|c| c.starts_with("SIG")))
+    };
+    assert_eq!(accepts(&[], ""), (false, false));
+    let option = ", ignore_unsigned_files = true";
+    assert_eq!(accepts(&["--ignore_unsigned_files"], option), (true, true));
+    // a signed file changed is still caught
+    std::fs::write(root.join("model/w.bin"), b"tampered").unwrap();
+    assert_eq!(accepts(&["--ignore_unsigned_files"], option), (false, false));
 }

@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
                 public_key,
                 certificate_chain,
                 ignore_paths: &["ignore-me".to_string()],
+                ignore_unsigned_files: false,
             });
         }
     } else {
@@ -77,6 +78,7 @@ fuzz_target!(|data: &[u8]| {
             public_key: Some(&pem),
             certificate_chain: &[],
             ignore_paths: &["ignore-me".to_string()],
+            ignore_unsigned_files: mode & 2 == 2,
         });
     }
 });

@@ -403,6 +403,10 @@ pub struct SignatureRef {
     /// For model-signing bundles: files (relative to the component's path) that were deliberately not signed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_paths: Vec<Spanned<RelPath>>,
+    /// For model-signing bundles: files the bundle does not list are not checked (the reference verifier's
+    /// `--ignore_unsigned_files`); every signed file must still be present and unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_unsigned_files: Option<Spanned<bool>>,
 }
 
 /// A `[[model.file]]` / `[[dataset.file]]`.

@@ -253,6 +253,7 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
         .into_iter()
         .filter_map(|p| relative_path(Some(p), collector))
         .collect();
+    let ignore_unsigned_files = table.boolean("ignore_unsigned_files");
     if !kind_given {
         collector.push(
             Problem::new(table.span(), "the signature is missing the required key `kind`")
@@ -266,6 +267,7 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
         public_key,
         certificate_chain,
         ignore_paths,
+        ignore_unsigned_files,
     })
 }
 

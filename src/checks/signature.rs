@@ -326,6 +326,7 @@ fn check_model_signing(
         public_key: public_key.as_deref(),
         certificate_chain: &chain,
         ignore_paths: &ignore_paths,
+        ignore_unsigned_files: signature.ignore_unsigned_files.as_ref().is_some_and(|i| i.value),
     };
     match sign::model_signing::verify(&request) {
         sign::model_signing::Outcome::Verified { anchor, .. } => {

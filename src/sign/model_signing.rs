@@ -45,6 +45,8 @@ pub struct Request<'a> {
     pub certificate_chain: &'a [String],
     /// Paths the manifest says were not signed, relative to the model.
     pub ignore_paths: &'a [String],
+    /// Files the bundle does not list are not checked (`--ignore_unsigned_files`).
+    pub ignore_unsigned_files: bool,
 }
 
 /// The outcome.
@@ -616,6 +618,7 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
     for ((relative, _), digest) in present.iter().zip(digests) {
         seen.insert(relative.as_str());
         match (signed.files.get(relative), digest) {
+            (None, _) if request.ignore_unsigned_files => {}
             (None, _) => problems.push(format!("extra file {relative}")),
             (Some(_), Err(error)) => problems.push(format!("{relative} cannot be read: {error}")),
             (Some(expected), Ok(actual)) if *expected != actual.sha256.to_string() => {
