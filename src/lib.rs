@@ -11,6 +11,7 @@
 pub mod diag;
 pub mod digest;
 pub mod fsutil;
+pub mod graph;
 pub mod tomlfile;
 // 1 the manifest model
 pub mod bom;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["diag", "fsutil"],
+    &["diag", "fsutil", "graph"],
     &["digest", "tomlfile"],
     &["bom"],
     &["findings"],

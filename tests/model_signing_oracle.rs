@@ -97,6 +97,11 @@ fn sign(root: &Path, model: &str, flags: &[&str]) {
 
 /// (reference accepts, aitrust accepts) for the model at `model`.
 fn verdicts(root: &Path, model: &str, flags: &[&str]) -> (bool, bool) {
+    verdicts_with(root, model, flags, "")
+}
+
+/// [`verdicts`], with `extra` added to the manifest's signature table.
+fn verdicts_with(root: &Path, model: &str, flags: &[&str], extra: &str) -> (bool, bool) {
     let mut args = vec![
         "verify",
         "key",
@@ -108,7 +113,7 @@ fn verdicts(root: &Path, model: &str, flags: &[&str]) -> (bool, bool) {
     args.extend_from_slice(flags);
     args.push(model);
     let reference = run(root, "model_signing", &args);
-    manifest(root, model);
+    manifest_with(root, model, extra);
     let (_, report) = json_report(root, &[]);
     let ours = !codes(&report).iter().any(|c| c.starts_with("SIG"));
     (reference, ours)
@@ -330,22 +335,7 @@ fn ignore_unsigned_files_is_the_references_option() {
     let root = dir.path();
     sign(root, "model", &[]);
     std::fs::write(root.join("model/notes.txt"), b"added later").unwrap();
-    let accepts = |flags: &[&str], extra: &str| {
-        let mut args = vec![
-            "verify",
-            "key",
-            "--public_key",
-            "pub.pem",
-            "--signature",
-            "model.sig",
-        ];
-        args.extend_from_slice(flags);
-        args.push("model");
-        let reference = run(root, "model_signing", &args);
-        manifest_with(root, "model", extra);
-        let (_, report) = json_report(root, &[]);
-        (reference, !codes(&report).iter().any(|c| c.starts_with("SIG")))
-    };
+    let accepts = |flags: &[&str], extra: &str| verdicts_with(root, "model", flags, extra);
     assert_eq!(accepts(&[], ""), (false, false));
     let option = ", ignore_unsigned_files = true";
     assert_eq!(accepts(&["--ignore_unsigned_files"], option), (true, true));

@@ -194,48 +194,16 @@ fn check_cycles(bom: &Parts<'_>, collector: &Collector) {
             .filter_map(|base| position.get(base.value.as_str()).copied())
             .collect()
     };
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        OnPath,
-        Done,
-    }
-    let mut mark = vec![Mark::New; bom.models.len()];
     let mut cycles: Vec<Vec<usize>> = Vec::new();
     let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
-    for start in 0..bom.models.len() {
-        if mark[start] != Mark::New {
-            continue;
-        }
-        // the path from `start`, each with its parents and the next one to visit
-        let mut path: Vec<(usize, Vec<usize>, usize)> = vec![(start, parents(start), 0)];
-        mark[start] = Mark::OnPath;
-        while let Some((node, next_parents, next)) = path.last_mut() {
-            let Some(&parent) = next_parents.get(*next) else {
-                mark[*node] = Mark::Done;
-                path.pop();
-                continue;
-            };
-            *next += 1;
-            match mark[parent] {
-                Mark::New => {
-                    mark[parent] = Mark::OnPath;
-                    path.push((parent, parents(parent), 0));
-                }
-                Mark::OnPath => {
-                    let from = path.iter().position(|(n, _, _)| *n == parent).unwrap_or(0);
-                    let mut cycle: Vec<usize> = path[from..].iter().map(|(n, _, _)| *n).collect();
-                    let mut key = cycle.clone();
-                    key.sort_unstable();
-                    if reported.insert(key) {
-                        // start from the member declared first, as the manifest reads
-                        let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
-                        cycle.rotate_left(first);
-                        cycles.push(cycle);
-                    }
-                }
-                Mark::Done => {}
-            }
+    for mut cycle in crate::graph::walk(bom.models.len(), parents).cycles {
+        let mut key = cycle.clone();
+        key.sort_unstable();
+        if reported.insert(key) {
+            // start from the member declared first, as the manifest reads
+            let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
+            cycle.rotate_left(first);
+            cycles.push(cycle);
         }
     }
     cycles.sort_by_key(|cycle| cycle[0]);

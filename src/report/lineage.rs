@@ -2,7 +2,7 @@
 //! base models to the left of what derives from them), base-model edges solid and trained-on edges dashed,
 //! each node coloured by its worst finding. No scripts, fonts or external references.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use super::{Audit, ComponentReport};
@@ -22,46 +22,39 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Depth of each component: 0 for anything with no parents, else one more than its deepest parent. One
-/// depth-first walk, O(components + edges); a parent still being walked (a cycle, which a validated manifest
-/// cannot have) counts as depth 0.
+/// Depth of each component: 0 for anything with no parents, else one more than its deepest parent, computed
+/// parents first in one walk (O(components + edges)); a parent on a cycle through it (which a validated
+/// manifest cannot have) does not count.
 fn depths(components: &[ComponentReport]) -> BTreeMap<&str, usize> {
-    let by_id: HashMap<&str, &ComponentReport> = components.iter().map(|c| (c.id.as_str(), c)).collect();
-    let parents = |c: &'_ ComponentReport| -> Vec<String> {
-        c.base_model.iter().chain(&c.trained_on).cloned().collect()
+    let position: HashMap<&str, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.id.as_str(), at))
+        .collect();
+    let parents = |at: usize| -> Vec<usize> {
+        let c = &components[at];
+        c.base_model
+            .iter()
+            .chain(&c.trained_on)
+            .filter_map(|p| position.get(p.as_str()).copied())
+            .collect()
     };
-    let mut depth: HashMap<&str, usize> = HashMap::with_capacity(components.len());
-    let mut walking: HashSet<&str> = HashSet::new();
-    for start in components {
-        if depth.contains_key(start.id.as_str()) {
-            continue;
-        }
-        let mut stack: Vec<(&ComponentReport, Vec<String>, usize)> = vec![(start, parents(start), 0)];
-        walking.insert(start.id.as_str());
-        while let Some((component, list, next)) = stack.last_mut() {
-            if let Some(parent) = list.get(*next) {
-                *next += 1;
-                if let Some(&p) = by_id.get(parent.as_str())
-                    && !depth.contains_key(p.id.as_str())
-                    && walking.insert(p.id.as_str())
-                {
-                    stack.push((p, parents(p), 0));
-                }
-                continue;
-            }
-            let wanted = list
+    let mut depth: Vec<Option<usize>> = vec![None; components.len()];
+    for at in crate::graph::walk(components.len(), parents).parents_first {
+        depth[at] = Some(
+            parents(at)
                 .iter()
-                .filter_map(|p| depth.get(p.as_str()))
+                .filter_map(|&p| depth[p])
                 .map(|d| d + 1)
                 .max()
-                .unwrap_or(0);
-            let id = component.id.as_str();
-            walking.remove(id);
-            depth.insert(id, wanted);
-            stack.pop();
-        }
+                .unwrap_or(0),
+        );
     }
-    depth.into_iter().collect()
+    components
+        .iter()
+        .zip(depth)
+        .map(|(c, d)| (c.id.as_str(), d.unwrap_or(0)))
+        .collect()
 }
 
 /// The worst severity of each component's findings, in one pass over them.

@@ -237,42 +237,27 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
     }
 }
 
-/// Models with their parents first (the manifest has no cycles: loading rejects them), in O(models + edges):
-/// a depth-first walk that emits a model after its declared parents, in manifest order otherwise.
+/// Models with their parents first (the manifest has no cycles: loading rejects them), in manifest order
+/// otherwise: one depth-first walk, O(models + edges).
 fn lineage_order(bom: &Bom) -> Vec<&Model> {
-    let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut order = Vec::with_capacity(bom.models.len());
-    for start in &bom.models {
-        if done.contains(start.component.id.value.as_str()) {
-            continue;
-        }
-        // (model, index of the next parent to visit)
-        let mut stack: Vec<(&Model, usize)> = vec![(start, 0)];
-        let mut on_stack: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        on_stack.insert(start.component.id.value.as_str());
-        while let Some((model, next)) = stack.pop() {
-            match model.base_model.get(next) {
-                Some(base) => {
-                    stack.push((model, next + 1));
-                    let id = base.value.as_str();
-                    if let Some(parent) = bom.model(id)
-                        && !done.contains(id)
-                        && on_stack.insert(id)
-                    {
-                        stack.push((parent, 0));
-                    }
-                }
-                None => {
-                    let id = model.component.id.value.as_str();
-                    on_stack.remove(id);
-                    if done.insert(id) {
-                        order.push(model);
-                    }
-                }
-            }
-        }
-    }
-    order
+    let position: std::collections::HashMap<&str, usize> = bom
+        .models
+        .iter()
+        .enumerate()
+        .map(|(at, model)| (model.component.id.value.as_str(), at))
+        .collect();
+    let parents = |at: usize| -> Vec<usize> {
+        bom.models[at]
+            .base_model
+            .iter()
+            .filter_map(|base| position.get(base.value.as_str()).copied())
+            .collect()
+    };
+    crate::graph::walk(bom.models.len(), parents)
+        .parents_first
+        .into_iter()
+        .map(|at| &bom.models[at])
+        .collect()
 }
 
 /// The facts of every term that must hold: all terms of an expression without `OR`. Where a choice exists,
