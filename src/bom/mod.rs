@@ -507,11 +507,6 @@ impl Ids {
         self.taken.insert(id)
     }
 
-    /// Whether `id` is taken.
-    pub fn contains(&self, id: &str) -> bool {
-        self.taken.contains(id)
-    }
-
     /// An id made from `name` (lower-case, `-` for anything else), unique among those taken, which it joins.
     pub fn unique(&mut self, name: &str) -> String {
         let mut base: String = name
