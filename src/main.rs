@@ -74,15 +74,20 @@ enum Command {
     },
     /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
     Checklist(ChecklistArgs),
-    /// Write an ed25519 key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub.
+    /// Write a key pair: PREFIX.key (PKCS#8 v1 PEM, mode 0600) and PREFIX.pub (SPKI PEM).
     Keygen {
         /// Where to write: PREFIX.key and PREFIX.pub (never overwritten).
         #[arg(long = "out")]
         prefix: PathBuf,
+        /// ed25519 signs aibom.sig and attestations; p256 signs models in the OpenSSF model-signing format.
+        #[arg(long, value_enum, default_value = "ed25519")]
+        kind: KeyKind,
     },
     /// Sign the project: write aibom.sig (DSSE, in-toto statement of every local artifact and the manifest).
+    /// With --component, sign that component into its `signature.path`: an OpenSSF model-signing bundle
+    /// (ECDSA key, optionally with --cert and --chain) when its signature kind is model-signing.
     Sign {
-        /// The private key (PKCS#8 PEM).
+        /// The private key (PEM): ed25519 for aitrust signatures, ECDSA P-256/384/521 for model-signing.
         #[arg(long)]
         key: PathBuf,
         /// The manifest.
@@ -91,7 +96,16 @@ enum Command {
         /// Sign one component's files into its own `signature.path` instead.
         #[arg(long)]
         component: Option<String>,
+        /// model-signing: the signing certificate (PEM) for the key; the bundle then carries the chain.
+        #[arg(long, requires = "component")]
+        cert: Option<PathBuf>,
+        /// model-signing: the rest of the certificate chain, leaf to root (PEM; repeat).
+        #[arg(long, requires = "cert")]
+        chain: Vec<PathBuf>,
     },
+    /// The OMS conformance suite's adapter protocol (sign-model, verify-model).
+    #[command(subcommand, hide = true, name = "oms-conformance")]
+    OmsConformance(OmsCommand),
     /// Verify aibom.sig: exit 0 valid, 1 invalid or not matching the project, 2 unusable input.
     Verify {
         /// Public keys to accept [default: the policy's trusted keys].
@@ -155,6 +169,81 @@ struct CheckArgs {
     /// Fix "now" for a reproducible audit (RFC 3339).
     #[arg(long, hide = true)]
     now: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KeyKind {
+    Ed25519,
+    P256,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OmsMethod {
+    Key,
+    Certificate,
+    Sigstore,
+}
+
+impl From<OmsMethod> for commands::oms::Method {
+    fn from(method: OmsMethod) -> Self {
+        match method {
+            OmsMethod::Key => Self::Key,
+            OmsMethod::Certificate => Self::Certificate,
+            OmsMethod::Sigstore => Self::Sigstore,
+        }
+    }
+}
+
+/// docs/conformance_adapter_cli_protocol.md of the OMS conformance suite.
+#[derive(Subcommand)]
+enum OmsCommand {
+    /// Sign a model; exit 0 when the bundle is written.
+    SignModel {
+        #[arg(long, value_enum)]
+        method: OmsMethod,
+        #[arg(long)]
+        model_path: PathBuf,
+        #[arg(long)]
+        output_bundle: PathBuf,
+        #[arg(long)]
+        private_key: Option<PathBuf>,
+        #[arg(long)]
+        signing_cert: Option<PathBuf>,
+        #[arg(long)]
+        cert_chain: Vec<PathBuf>,
+        #[arg(long)]
+        ignore_paths: Vec<PathBuf>,
+        #[arg(long)]
+        identity_token: Option<String>,
+        #[arg(long)]
+        use_staging: bool,
+    },
+    /// Verify a model; exit 0 when it verifies.
+    VerifyModel {
+        #[arg(long, value_enum)]
+        method: OmsMethod,
+        #[arg(long)]
+        model_path: PathBuf,
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        #[arg(long)]
+        cert_chain: Vec<PathBuf>,
+        #[arg(long)]
+        ignore_paths: Vec<PathBuf>,
+        #[arg(long)]
+        ignore_unsigned_files: bool,
+        #[arg(long)]
+        identity: Option<String>,
+        #[arg(long)]
+        identity_provider: Option<String>,
+        #[arg(long)]
+        use_staging: bool,
+        /// A Sigstore trusted_root.json replacing the embedded public-good one.
+        #[arg(long)]
+        trust_root: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -414,7 +503,10 @@ fn run(command: Command) -> Result<Outcome, Error> {
         } => commands::init::init(&dir, force, from_hf_cache, terminal, console),
         Command::Hash { paths } => commands::hash::hash(&paths, console),
         Command::Explain { code } => commands::explain::explain(code.as_deref()),
-        Command::Keygen { prefix } => sign::keygen(&prefix, console),
+        Command::Keygen { prefix, kind } => match kind {
+            KeyKind::Ed25519 => sign::keygen(&prefix, console),
+            KeyKind::P256 => sign::keygen_p256(&prefix, console),
+        },
         Command::Checklist(args) => {
             let options = commands::checklist::Options {
                 manifest: args.manifest,
@@ -465,7 +557,71 @@ fn run(command: Command) -> Result<Outcome, Error> {
             key,
             manifest,
             component,
+            cert: None,
+            ..
         } => sign::sign(&key, &manifest, component.as_deref(), terminal, console),
+        Command::Sign {
+            key,
+            manifest,
+            component,
+            cert: Some(cert),
+            chain,
+        } => sign::sign_model_component(
+            &key,
+            &manifest,
+            component.as_deref().unwrap_or_default(),
+            Some((&cert, &chain)),
+            console,
+        ),
+        Command::OmsConformance(OmsCommand::SignModel {
+            method,
+            model_path,
+            output_bundle,
+            private_key,
+            signing_cert,
+            cert_chain,
+            ignore_paths,
+            identity_token: _,
+            use_staging: _,
+        }) => commands::oms::sign_model(
+            &commands::oms::SignArgs {
+                method: method.into(),
+                model: model_path,
+                output: output_bundle,
+                private_key,
+                signing_cert,
+                cert_chain,
+                ignore_paths,
+            },
+            console,
+        ),
+        Command::OmsConformance(OmsCommand::VerifyModel {
+            method,
+            model_path,
+            bundle,
+            public_key,
+            cert_chain,
+            ignore_paths,
+            ignore_unsigned_files,
+            identity,
+            identity_provider,
+            use_staging: _,
+            trust_root,
+        }) => commands::oms::verify_model(
+            &commands::oms::VerifyArgs {
+                method: method.into(),
+                model: model_path,
+                bundle,
+                public_key,
+                cert_chain,
+                ignore_paths,
+                ignore_unsigned_files,
+                identity,
+                identity_provider,
+                trust_root,
+            },
+            console,
+        ),
         Command::Verify {
             key,
             manifest,

@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 certificate_chain,
                 ignore_paths: &["ignore-me".to_string()],
                 ignore_unsigned_files: false,
+                trust_root: aitrust::sign::sigstore::TrustRoot::public_good(),
             });
         }
     } else {
@@ -79,6 +80,7 @@ fuzz_target!(|data: &[u8]| {
             certificate_chain: &[],
             ignore_paths: &["ignore-me".to_string()],
             ignore_unsigned_files: mode & 2 == 2,
+            trust_root: aitrust::sign::sigstore::TrustRoot::public_good(),
         });
     }
 });

@@ -61,9 +61,24 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
         crate::fsutil::read_in_root(&bom.root, &signature, crate::fsutil::limits::SIGNATURE)
             .map_err(|e| e.to_string())
     });
+    let trust_root = match &bom.policy.signatures.trust_root {
+        Some(path) => {
+            let file = path.value.under(&bom.policy.base);
+            let bytes = crate::fsutil::read_in_root(&bom.policy.base, &file, crate::fsutil::limits::KEY)
+                .map_err(|error| LoadError::Unusable(format!("trust root {}: {error}", path.value)))?;
+            Some(crate::sign::sigstore::TrustRoot::parse(&bytes).map_err(|error| {
+                LoadError::Unusable(format!(
+                    "trust root {}: {error} (give a Sigstore trusted_root.json)",
+                    path.value
+                ))
+            })?)
+        }
+        None => None,
+    };
     Ok(Signatures {
         trusted,
         anchors,
+        trust_root,
         project,
     })
 }

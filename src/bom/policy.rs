@@ -127,6 +127,44 @@ pub struct SignaturePolicy {
     #[serde(skip)]
     #[schemars(skip)]
     pub pinned: Vec<Spanned<String>>,
+    /// Sigstore keyless signers whose signatures are trusted: each names the OIDC issuer and the certificate's
+    /// subject alternative name exactly (`san`) or by a regular expression matching all of it (`san_regex`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<SignerIdentity>,
+    /// A Sigstore trust root (`trusted_root.json`) replacing the embedded public-good one, for a private
+    /// Sigstore instance or a newer root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_root: Option<Spanned<RelPath>>,
+}
+
+/// `signatures.identities = [{ issuer = "...", san = "..." | san_regex = "..." }]`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignerIdentity {
+    /// The OIDC issuer, exactly (e.g. `https://token.actions.githubusercontent.com`).
+    pub issuer: Spanned<String>,
+    /// The subject alternative name, exactly (an email address or URI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub san: Option<Spanned<String>>,
+    /// A regular expression the whole subject alternative name must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub san_regex: Option<Spanned<String>>,
+    /// `san_regex`, compiled and anchored.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub compiled: Option<regex::Regex>,
+}
+
+impl SignerIdentity {
+    /// Does a signer's (issuer, SAN) match?
+    pub fn matches(&self, issuer: &str, san: &str) -> bool {
+        self.issuer.value == issuer
+            && match (&self.san, &self.compiled) {
+                (Some(exact), _) => exact.value == san,
+                (None, Some(pattern)) => pattern.is_match(san),
+                (None, None) => false,
+            }
+    }
 }
 
 /// `maintenance.*`.
@@ -277,11 +315,53 @@ fn read_signatures(mut table: TableReader<'_, '_>, collector: &Collector) -> Sig
             None => trusted_keys.extend(super::parse::relative_path(Some(key), collector)),
         }
     }
+    let mut identities = Vec::new();
+    for mut entry in table.tables("identities", "signatures.identities") {
+        let issuer = entry.required_string("issuer", "\"https://token.actions.githubusercontent.com\"");
+        let san = entry.string("san");
+        let san_regex = entry.string("san_regex");
+        let span = entry.span();
+        entry.finish();
+        let Some(issuer) = issuer else { continue };
+        let compiled = match (&san, &san_regex) {
+            (Some(_), None) => None,
+            (None, Some(pattern)) => match regex::Regex::new(&format!("^(?:{})$", pattern.value)) {
+                Ok(compiled) => Some(compiled),
+                Err(error) => {
+                    collector.push(
+                        Problem::new(
+                            pattern.span,
+                            format!("`san_regex` is not a regular expression: {error}"),
+                        )
+                        .with_help("write a Rust regex (https://docs.rs/regex) matching the whole SAN"),
+                    );
+                    continue;
+                }
+            },
+            _ => {
+                collector.push(
+                    Problem::new(span, "an identity needs exactly one of `san` and `san_regex`").with_help(
+                        "san = \"release@example.com\", or san_regex = \"https://github.com/org/repo/.*\"",
+                    ),
+                );
+                continue;
+            }
+        };
+        identities.push(SignerIdentity {
+            issuer,
+            san,
+            san_regex,
+            compiled,
+        });
+    }
+    let trust_root = super::parse::relative_path(table.string("trust_root"), collector);
     table.finish();
     SignaturePolicy {
         require,
         trusted_keys,
         pinned,
+        identities,
+        trust_root,
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Signatures {
     pub trusted: Vec<(String, ed25519_dalek::VerifyingKey)>,
     /// Fingerprints of the other trusted keys and roots (model-signing publishers), by content.
     pub anchors: Vec<String>,
+    /// The Sigstore trust root for keyless bundles: the policy's `trust_root`, or `None` for the embedded
+    /// public-good one.
+    pub trust_root: Option<crate::sign::sigstore::TrustRoot>,
     /// The project signature file's bytes, when it exists.
     pub project: Option<Result<Vec<u8>, String>>,
 }
@@ -327,8 +330,40 @@ fn check_model_signing(
         certificate_chain: &chain,
         ignore_paths: &ignore_paths,
         ignore_unsigned_files: signature.ignore_unsigned_files.as_ref().is_some_and(|i| i.value),
+        trust_root: ctx
+            .signatures
+            .trust_root
+            .as_ref()
+            .unwrap_or_else(|| sign::sigstore::TrustRoot::public_good()),
     };
     match sign::model_signing::verify(&request) {
+        sign::model_signing::Outcome::Verified {
+            identity: Some(identity),
+            ..
+        } => {
+            // keyless: trusted only when the policy names this signer (issuer and SAN)
+            let identities = &ctx.bom.policy.signatures.identities;
+            if identities
+                .iter()
+                .any(|trusted| trusted.matches(&identity.issuer, &identity.san))
+            {
+                return true;
+            }
+            out.push(ctx.draft(
+                Code::Sig006,
+                id,
+                span,
+                format!(
+                    "signature `{}` verifies (Sigstore keyless, signed by {} via {}), but the policy trusts no such signer",
+                    signature.path.value, identity.san, identity.issuer
+                ),
+                format!(
+                    "if you trust this signer, add {{ issuer = \"{}\", san = \"{}\" }} to policy.signatures.identities",
+                    identity.issuer, identity.san
+                ),
+            ));
+            false
+        }
         sign::model_signing::Outcome::Verified { anchor, .. } => {
             if ctx.signatures.anchors.contains(&anchor) {
                 return true;

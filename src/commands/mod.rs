@@ -13,6 +13,7 @@ pub mod hash;
 pub mod import;
 pub mod init;
 pub mod lock;
+pub mod oms;
 pub mod sign;
 
 use std::path::{Path, PathBuf};

@@ -22,6 +22,117 @@ pub fn keygen(prefix: &Path, console: &mut dyn Console) -> Result<Outcome, Error
     Ok(Outcome::pass(""))
 }
 
+/// `aitrust keygen --kind p256 --out PREFIX`: an ECDSA P-256 key for model-signing bundles.
+pub fn keygen_p256(prefix: &Path, console: &mut dyn Console) -> Result<Outcome, Error> {
+    let private_path = keys::with_suffix(prefix, "key");
+    let public_path = keys::with_suffix(prefix, "pub");
+    for path in [&private_path, &public_path] {
+        if path.exists() {
+            return Err(Error::msg(format!(
+                "{} exists; aitrust never overwrites a key\nhelp: choose another --out",
+                path.display()
+            )));
+        }
+    }
+    let (private, public) = crate::sign::oms::generate_p256().map_err(Error::msg)?;
+    keys::write_new(&private_path, private.as_bytes(), true).map_err(|e| Error::msg(e.to_string()))?;
+    keys::write_new(&public_path, public.as_bytes(), false).map_err(|e| Error::msg(e.to_string()))?;
+    let der = x509_cert::der::pem::decode_vec(public.as_bytes())
+        .map_err(|e| Error::msg(e.to_string()))?
+        .1;
+    console.say(&format!(
+        "wrote {} (keep it secret) and {}\nfingerprint: {}\nnext: `aitrust sign --component ID --key {}` for a component with `signature = {{ kind = \"model-signing\", ... }}`; verifiers trust {} (or pin the fingerprint)",
+        private_path.display(),
+        public_path.display(),
+        keys::fingerprint(&keys::canonical_spki(&der)),
+        private_path.display(),
+        public_path.display(),
+    ));
+    Ok(Outcome::pass(""))
+}
+
+/// `aitrust sign --component ID --key EC.pem [--cert LEAF --chain ...]`: an OpenSSF model-signing bundle of
+/// the component's `path`, written to its `signature.path`.
+pub fn sign_model_component(
+    key_path: &Path,
+    manifest: &Path,
+    id: &str,
+    certificate: Option<(&Path, &[PathBuf])>,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    let bom = crate::resolve::load(manifest)?;
+    let component = bom
+        .component(id)
+        .ok_or_else(|| Error::msg(format!("the manifest has no component `{id}`")))?;
+    let signature = component
+        .signature
+        .as_ref()
+        .filter(|s| s.kind.value == crate::bom::SignatureKind::ModelSigning)
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "`{id}` has no `signature = {{ kind = \"model-signing\", path = \"...\" }}` to write to"
+            ))
+        })?;
+    let model = component
+        .path
+        .as_ref()
+        .ok_or_else(|| Error::msg(format!("`{id}` has no local `path` to sign")))?
+        .value
+        .under(&bom.root);
+    let key_text = crate::fsutil::read_text(key_path, crate::fsutil::limits::KEY)
+        .map_err(|e| Error::msg(format!("key {}: {e}", key_path.display())))?;
+    let key = crate::sign::oms::EcSigningKey::from_pem(&key_text).map_err(|e| {
+        Error::msg(format!(
+            "key {}: {e}\nhelp: model-signing bundles are signed with ECDSA keys (`aitrust keygen --kind p256`)",
+            key_path.display()
+        ))
+    })?;
+    let certificates = match certificate {
+        None => None,
+        Some((leaf, chain)) => {
+            let mut all = Vec::new();
+            for path in std::iter::once(leaf).chain(chain.iter().map(PathBuf::as_path)) {
+                let text = crate::fsutil::read_text(path, crate::fsutil::limits::KEY)
+                    .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
+                let certs = x509_cert::Certificate::load_pem_chain(text.as_bytes())
+                    .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
+                for cert in certs {
+                    use x509_cert::der::Encode as _;
+                    all.push(cert.to_der().map_err(|e| Error::msg(e.to_string()))?);
+                }
+            }
+            Some(all)
+        }
+    };
+    let ignores: Vec<String> = signature
+        .ignore_paths
+        .iter()
+        .map(|p| p.value.to_string())
+        .collect();
+    let target = signature.path.value.under(&bom.root);
+    let bundle = crate::sign::oms::sign_model(&crate::sign::oms::SignRequest {
+        model: &model,
+        key: &key,
+        certificates: certificates.as_deref(),
+        ignore_paths: &ignores,
+        bundle_path: &target,
+    })
+    .map_err(|e| Error::msg(format!("`{id}` was not signed: {e}")))?;
+    crate::fsutil::write_in_root(&bom.root, &target, &bundle)
+        .map_err(|error| Error::msg(format!("cannot write {}: {error}", target.display())))?;
+    console.say(&format!(
+        "signed `{id}` ({}) into {} (OpenSSF model signing v1.0{})",
+        model.display(),
+        target.display(),
+        if certificates.is_some() {
+            ", certificate chain"
+        } else {
+            ", public key"
+        }
+    ));
+    Ok(Outcome::pass(""))
+}
+
 fn read_private(path: &Path) -> Result<ed25519_dalek::SigningKey, Error> {
     keys::read_private(path).map_err(|e| Error::msg(e.to_string()))
 }
@@ -34,6 +145,16 @@ pub fn sign(
     progress: bool,
     console: &mut dyn Console,
 ) -> Result<Outcome, Error> {
+    if let Some(id) = component {
+        let bom = crate::resolve::load(manifest)?;
+        let model_signing = bom
+            .component(id)
+            .and_then(|c| c.signature.as_ref())
+            .is_some_and(|s| s.kind.value == crate::bom::SignatureKind::ModelSigning);
+        if model_signing {
+            return sign_model_component(key_path, manifest, id, None, console);
+        }
+    }
     let key = read_private(key_path)?;
     let bom = crate::resolve::load(manifest)?;
     let inventory = crate::sources::local::inventory(&bom, progress);

@@ -79,7 +79,7 @@ pub fn generate(prefix: &Path) -> Result<(PathBuf, PathBuf, String), KeyError> {
     Ok((private_path, public_path, key_id(&signing.verifying_key())))
 }
 
-fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
     let mut name = prefix.as_os_str().to_owned();
     name.push(".");
     name.push(suffix);
@@ -87,7 +87,7 @@ fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Creates a file that must not exist yet; a private key is created with mode 0600 from the start.
-fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), KeyError> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), KeyError> {
     let io = |source| KeyError::Io {
         path: path.to_path_buf(),
         source,

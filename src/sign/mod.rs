@@ -5,6 +5,8 @@
 pub mod dsse;
 pub mod keys;
 pub mod model_signing;
+pub mod oms;
+pub mod sigstore;
 mod x509;
 
 use std::collections::BTreeMap;

@@ -9,8 +9,8 @@
 //! 3. the model: re-hashed and compared as a whole — no missing file, no extra file (unless ignored by the
 //!    manifest or by the ignore list the bundle records), no changed digest.
 //!
-//! Sigstore keyless bundles need the public-good trust root and transparency log: they are reported as not
-//! verifiable here, never as valid.
+//! Sigstore keyless bundles are verified offline against a Sigstore trust root ([`super::sigstore`]); the
+//! signer's identity they establish is matched against the policy by the caller.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,6 +47,8 @@ pub struct Request<'a> {
     pub ignore_paths: &'a [String],
     /// Files the bundle does not list are not checked (`--ignore_unsigned_files`).
     pub ignore_unsigned_files: bool,
+    /// The Sigstore trust root keyless bundles are verified against.
+    pub trust_root: &'a super::sigstore::TrustRoot,
 }
 
 /// The outcome.
@@ -54,14 +56,16 @@ pub struct Request<'a> {
 pub enum Outcome {
     /// Signature, statement and files all check out.
     Verified {
-        /// "key" or "certificate".
+        /// "key", "certificate" or "keyless".
         method: &'static str,
         /// Files compared.
         files: usize,
         /// The fingerprint (`sha256:` of the DER) of what the signature was verified to: the public key for
         /// key bundles, the root certificate the chain was validated to for certificate bundles. Trust is
-        /// decided on this, never on the file names in the manifest.
+        /// decided on this, never on the file names in the manifest. Empty for keyless bundles.
         anchor: String,
+        /// The signer of a keyless bundle, as its Fulcio certificate names it; trust is decided on this.
+        identity: Option<super::sigstore::Identity>,
     },
     /// The signature or the statement is not valid.
     Invalid(String),
@@ -89,30 +93,33 @@ pub fn verify(request: &Request<'_>) -> Outcome {
         Ok(parts) => parts,
         Err(outcome) => return outcome,
     };
-    let (method, key, anchor) = if material.get("publicKey").is_some() {
+    let (method, key, anchor, identity) = if material.get("publicKey").is_some() {
         match key_from_pem(request, &material["publicKey"]) {
-            Ok((key, anchor)) => ("key", key, anchor),
+            Ok((key, anchor)) => ("key", key, anchor, None),
             Err(outcome) => return outcome,
         }
     } else if material.get("x509CertificateChain").is_some() {
         match key_from_chain(request, &material["x509CertificateChain"]) {
-            Ok((key, anchor)) => ("certificate", key, anchor),
+            Ok((key, anchor)) => ("certificate", key, anchor, None),
             Err(outcome) => return outcome,
         }
     } else if material.get("certificate").is_some() {
-        // SIG005 is only for a well-formed keyless bundle; junk in its place is an invalid signature, so a
-        // tampered bundle cannot downgrade an error to "not verified"
-        if let Err(reason) = well_formed_keyless(material) {
-            return invalid(reason);
+        // keyless: the certificate, log entry and SCT are checked against the trust root; anything malformed
+        // is an invalid signature, never "cannot verify", so a tampered bundle cannot downgrade an error
+        match super::sigstore::verify(material, &payload, &signature, request.trust_root) {
+            Ok(verified) => match ec_key_from_spki_der(&verified.spki) {
+                Ok(key) => ("keyless", key, String::new(), Some(verified.identity)),
+                Err(outcome) => return outcome,
+            },
+            Err(super::sigstore::Refusal::Invalid(reason)) => return invalid(reason),
+            Err(super::sigstore::Refusal::Unsupported(reason)) => return Outcome::CannotVerify(reason),
         }
-        return Outcome::CannotVerify(
-            "a Sigstore keyless bundle (Fulcio certificate and Rekor entry) needs the public-good trust root to verify"
-                .into(),
-        );
     } else {
         return invalid("the bundle has no verification material");
     };
-    if !signature_verifies(&key, &payload, &signature, is_legacy_payload(&payload)) {
+    // the v0.2 signer's compat PAE only ever signed with keys and certificates, never keyless
+    let legacy = method != "keyless" && is_legacy_payload(&payload);
+    if !signature_verifies(&key, &payload, &signature, legacy) {
         return invalid(format!("the signature does not verify with the {method}'s key"));
     }
     let expected = match manifest_of(&payload) {
@@ -124,6 +131,7 @@ pub fn verify(request: &Request<'_>) -> Outcome {
             method,
             files,
             anchor,
+            identity,
         },
         other => other,
     }
@@ -165,20 +173,6 @@ enum EcKey {
     P384(p384::ecdsa::VerifyingKey),
     /// p521 0.13's ECDSA verifying key does not decode SPKI itself; the public key does.
     P521(p521::PublicKey),
-}
-
-/// A keyless bundle's certificate is a DER certificate and it carries at least one transparency-log entry.
-fn well_formed_keyless(material: &Value) -> Result<(), String> {
-    let der = material["certificate"]["rawBytes"]
-        .as_str()
-        .and_then(|text| STANDARD.decode(text).ok())
-        .ok_or("the keyless bundle's certificate is not base64")?;
-    Certificate::from_der(&der).map_err(|e| format!("the keyless bundle's certificate is malformed: {e}"))?;
-    let entries = material["tlogEntries"].as_array().map_or(0, Vec::len);
-    if entries == 0 {
-        return Err("the keyless bundle has no transparency-log entry".into());
-    }
-    Ok(())
 }
 
 /// The key as `cryptography` writes it: SubjectPublicKeyInfo PEM, uncompressed point, LF line endings.
@@ -273,17 +267,28 @@ fn key_from_chain(request: &Request<'_>, material: &Value) -> Result<(EcKey, Str
             .as_str()
             .and_then(|text| STANDARD.decode(text).ok())
             .ok_or_else(|| invalid("a bundled certificate is not base64"))?;
-        bundled.push(
-            Certificate::from_der(&der)
-                .map_err(|e| invalid(format!("a bundled certificate is malformed: {e}")))?,
-        );
+        Certificate::from_der(&der)
+            .map_err(|e| invalid(format!("a bundled certificate is malformed: {e}")))?;
+        bundled.push(der);
     }
-    let Some(leaf) = bundled.first().cloned() else {
+    let Some(leaf_der) = bundled.first() else {
         return Err(invalid("the bundle's certificate chain is empty"));
     };
-    let trusted = certificates_from_pem(request.certificate_chain)?;
-    let root = super::x509::verify_chain(&leaf, &bundled[1..], &trusted).map_err(Outcome::Invalid)?;
-    let root_der = root.to_der().map_err(|e| invalid(e.to_string()))?;
+    let leaf = Certificate::from_der(leaf_der).map_err(|e| invalid(e.to_string()))?;
+    let trusted = certificates_from_pem(request.certificate_chain)?
+        .iter()
+        .map(|c| c.to_der())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| invalid(e.to_string()))?;
+    // like the reference, the chain is validated at the time the signing certificate was issued
+    let time = leaf
+        .tbs_certificate
+        .validity
+        .not_before
+        .to_unix_duration()
+        .as_secs();
+    let root_der =
+        super::x509::verify_chain(leaf_der, &bundled[1..], &trusted, time).map_err(Outcome::Invalid)?;
     super::x509::check_signing_usage(&leaf).map_err(Outcome::Invalid)?;
     let spki = leaf
         .tbs_certificate
@@ -524,6 +529,7 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
                 method,
                 files: 1,
                 anchor: String::new(),
+                identity: None,
             },
             (1, Some(_)) => Outcome::Mismatch(format!("{base} changed since it was signed")),
             _ => Outcome::Mismatch(format!(
@@ -635,6 +641,7 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             method,
             files: present.len(),
             anchor: String::new(),
+            identity: None,
         }
     } else {
         Outcome::Mismatch(problems.join("; "))
