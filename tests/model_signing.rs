@@ -4,7 +4,9 @@
 //! Expected outcomes are the reference verifier's (`model_signing` 1.1.1, run on this machine):
 //! `verify key` accepts every elliptic-key bundle but v1.0.1, which fails with "Extra files found in model:
 //! ignore-me" unless told to ignore it; `verify certificate` with ca-cert.pem + int-ca-cert.pem does the same for
-//! the certificate bundles; sigstore bundles need the public-good trust root.
+//! the certificate bundles. Sigstore keyless bundles verify offline against the public-good trust root, with the
+//! signer identity the testdata README gives and no other (the conformance suite's wrong-identity and
+//! wrong-issuer cases).
 
 mod common;
 
@@ -187,12 +189,208 @@ fn a_bundle_signed_by_another_key_is_rejected() {
     assert_eq!(signature_codes(&root), ["SIG001", "SIG003"]);
 }
 
+const KEYLESS: [&str; 4] = ["v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"];
+/// The signer of the keyless testdata bundles (../shared/testdata/README.md).
+const SIGNER: &str = "{ issuer = \"https://sigstore.verify.ibm.com/oauth2\", san = \"stefanb@us.ibm.com\" }";
+
+/// A keyless project whose policy trusts `identities` (the TOML array's items).
+fn keyless(release: &str, identities: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, root) = project(&format!("{release}-sigstore"), Method::Sigstore, &["ignore-me"]);
+    let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
+    let manifest = manifest.replace(", public_key = \"keys/signing-key-pub.pem\"", "");
+    std::fs::write(
+        root.join("aibom.toml"),
+        format!("{manifest}signatures.identities = [{identities}]\n"),
+    )
+    .unwrap();
+    (dir, root)
+}
+
 #[test]
-fn keyless_bundles_are_reported_never_passed() {
-    for release in ["v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"] {
-        let (_dir, root) = project(&format!("{release}-sigstore"), Method::Sigstore, &["ignore-me"]);
-        assert_eq!(signature_codes(&root), ["SIG003", "SIG005"], "{release}");
+fn keyless_bundles_verify_offline_with_their_signers_identity() {
+    for release in KEYLESS {
+        let (_dir, root) = keyless(release, SIGNER);
+        assert_eq!(signature_codes(&root), Vec::<String>::new(), "{release}");
+        // a regular expression over the whole SAN works too
+        let (_dir, root) = keyless(
+            release,
+            "{ issuer = \"https://sigstore.verify.ibm.com/oauth2\", san_regex = \".*@us[.]ibm[.]com\" }",
+        );
+        assert_eq!(signature_codes(&root), Vec::<String>::new(), "{release}");
     }
+}
+
+#[test]
+fn keyless_bundles_from_any_other_signer_are_not_trusted() {
+    for identities in [
+        "",
+        "{ issuer = \"https://sigstore.verify.ibm.com/oauth2\", san = \"someone@us.ibm.com\" }",
+        "{ issuer = \"https://token.actions.githubusercontent.com\", san = \"stefanb@us.ibm.com\" }",
+        // anchored: a prefix match is not a match
+        "{ issuer = \"https://sigstore.verify.ibm.com/oauth2\", san_regex = \"stefanb\" }",
+    ] {
+        for release in KEYLESS {
+            let (_dir, root) = keyless(release, identities);
+            assert_eq!(
+                signature_codes(&root),
+                ["SIG003", "SIG006"],
+                "{release} {identities}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_changed_model_fails_its_keyless_signature() {
+    for release in KEYLESS {
+        let (_dir, root) = keyless(release, SIGNER);
+        std::fs::write(root.join("model/signme-2"), b"tampered").unwrap();
+        assert_eq!(signature_codes(&root), ["SIG002", "SIG003"], "{release}");
+    }
+}
+
+/// Changes one part of the v1.1.0 keyless bundle; the result must be an invalid signature (SIG001).
+fn tampered_keyless(change: impl Fn(&mut serde_json::Value)) -> Vec<String> {
+    let (_dir, root) = keyless("v1.1.0", SIGNER);
+    let path = root.join("model/model.sig");
+    let mut bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    change(&mut bundle);
+    std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    signature_codes(&root)
+}
+
+fn flip_base64(value: &mut serde_json::Value, at: usize) {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut bytes = engine.decode(value.as_str().unwrap()).unwrap();
+    bytes[at] ^= 1;
+    *value = serde_json::Value::String(engine.encode(bytes));
+}
+
+#[test]
+fn every_part_of_a_keyless_bundle_is_checked() {
+    let entry = "/verificationMaterial/tlogEntries/0";
+    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+        (
+            "signed entry timestamp",
+            Box::new(move |b| {
+                flip_base64(
+                    b.pointer_mut(&format!("{entry}/inclusionPromise/signedEntryTimestamp"))
+                        .unwrap(),
+                    20,
+                )
+            }),
+        ),
+        (
+            "integrated time",
+            Box::new(move |b| {
+                *b.pointer_mut(&format!("{entry}/integratedTime")).unwrap() = "1760062341".into()
+            }),
+        ),
+        (
+            "log index",
+            Box::new(move |b| *b.pointer_mut(&format!("{entry}/logIndex")).unwrap() = "1".into()),
+        ),
+        (
+            "entry body",
+            Box::new(move |b| flip_base64(b.pointer_mut(&format!("{entry}/canonicalizedBody")).unwrap(), 30)),
+        ),
+        (
+            "inclusion proof hash",
+            Box::new(move |b| {
+                flip_base64(
+                    b.pointer_mut(&format!("{entry}/inclusionProof/hashes/0"))
+                        .unwrap(),
+                    0,
+                )
+            }),
+        ),
+        (
+            "inclusion proof index",
+            Box::new(move |b| {
+                *b.pointer_mut(&format!("{entry}/inclusionProof/logIndex"))
+                    .unwrap() = "0".into()
+            }),
+        ),
+        (
+            "checkpoint",
+            Box::new(move |b| {
+                let text = b
+                    .pointer(&format!("{entry}/inclusionProof/checkpoint/envelope"))
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let changed = text.replacen("rekor.sigstore.dev - ", "rekor.sigstore.dev -  ", 1);
+                *b.pointer_mut(&format!("{entry}/inclusionProof/checkpoint/envelope"))
+                    .unwrap() = changed.into();
+            }),
+        ),
+        (
+            "log id",
+            Box::new(move |b| flip_base64(b.pointer_mut(&format!("{entry}/logId/keyId")).unwrap(), 0)),
+        ),
+        (
+            "no entry",
+            Box::new(|b| {
+                *b.pointer_mut("/verificationMaterial/tlogEntries").unwrap() = serde_json::json!([])
+            }),
+        ),
+        (
+            "certificate",
+            Box::new(|b| {
+                flip_base64(
+                    b.pointer_mut("/verificationMaterial/certificate/rawBytes")
+                        .unwrap(),
+                    400,
+                )
+            }),
+        ),
+        (
+            "envelope signature",
+            Box::new(|b| flip_base64(b.pointer_mut("/dsseEnvelope/signatures/0/sig").unwrap(), 10)),
+        ),
+        (
+            "payload",
+            Box::new(|b| {
+                use base64::Engine as _;
+                let engine = base64::engine::general_purpose::STANDARD;
+                let text = String::from_utf8(
+                    engine
+                        .decode(b["dsseEnvelope"]["payload"].as_str().unwrap())
+                        .unwrap(),
+                )
+                .unwrap();
+                b["dsseEnvelope"]["payload"] = engine.encode(text.replace("signme-2", "signme-3")).into();
+            }),
+        ),
+    ];
+    for (what, change) in cases {
+        let found = tampered_keyless(change);
+        assert!(found.contains(&"SIG001".to_string()), "{what}: {found:?}");
+        assert!(!found.contains(&"SIG005".to_string()), "{what}: {found:?}");
+    }
+}
+
+#[test]
+fn a_trust_root_without_the_signing_authority_rejects_keyless_bundles() {
+    let (_dir, root) = keyless("v1.1.0", SIGNER);
+    let mut trust: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sigstore/trusted_root.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    trust["certificateAuthorities"] = serde_json::json!([]);
+    std::fs::write(root.join("trust.json"), serde_json::to_vec(&trust).unwrap()).unwrap();
+    let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
+    std::fs::write(
+        root.join("aibom.toml"),
+        format!("{manifest}signatures.trust_root = \"trust.json\"\n"),
+    )
+    .unwrap();
+    assert_eq!(signature_codes(&root), ["SIG001", "SIG003"]);
 }
 
 #[test]
