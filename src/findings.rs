@@ -160,14 +160,15 @@ neither its own `signature` nor the project signature (`aibom.sig`) covers all o
 verified. Restore it, or sign again." }
     Sig005 = "SIG005" { "signature", Warning, ["trust-model-deployment"],
         "a signature could not be verified by aitrust",
-        "The signature is of a kind aitrust cannot verify here (for example a Sigstore keyless bundle, which needs the \
-public-good trust root and transparency log). It is not counted as a valid signature. Verify it with the publisher's \
-tooling, and record the result." }
+        "The signature is well-formed but of a kind aitrust knowingly cannot verify (for example a Sigstore keyless \
+entry whose time comes only from an RFC 3161 timestamp, or a hashing method it does not implement). It is not counted \
+as a valid signature. Verify it with the publisher's tooling, and record the result. Anything malformed is SIG001." }
     Sig006 = "SIG006" { "signature", Warning, ["trust-model-deployment"],
         "a signature's key is not trusted by the policy",
         "A signature exists, but the policy does not list the key that should verify it in \
-`policy.signatures.trusted_keys` (or lists none at all), so it proves nothing about who made it. Add the key if you \
-trust its owner." }
+`policy.signatures.trusted_keys` (or lists none at all), or a Sigstore keyless signature verifies but its signer \
+(OIDC issuer and certificate SAN) is not in `policy.signatures.identities`, so it proves nothing about who made it. \
+Add the key, pin its fingerprint, or add the identity if you trust its owner." }
     Prv001 = "PRV001" { "provenance", Error, ["trust-model-deployment", "trust-evolution"],
         "a Hub or git component is not pinned to a commit",
         "A component from the Hugging Face Hub or a git repository has no `revision`, or one that names a branch, tag or \

@@ -84,6 +84,7 @@ enum Command {
         kind: KeyKind,
     },
     /// Sign the project: write aibom.sig (DSSE, in-toto statement of every local artifact and the manifest).
+    ///
     /// With --component, sign that component into its `signature.path`: an OpenSSF model-signing bundle
     /// (ECDSA key, optionally with --cert and --chain) when its signature kind is model-signing.
     Sign {
@@ -105,7 +106,7 @@ enum Command {
     },
     /// The OMS conformance suite's adapter protocol (sign-model, verify-model).
     #[command(subcommand, hide = true, name = "oms-conformance")]
-    OmsConformance(OmsCommand),
+    OmsConformance(commands::oms::OmsCommand),
     /// Verify aibom.sig: exit 0 valid, 1 invalid or not matching the project, 2 unusable input.
     Verify {
         /// Public keys to accept [default: the policy's trusted keys].
@@ -175,75 +176,6 @@ struct CheckArgs {
 enum KeyKind {
     Ed25519,
     P256,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum OmsMethod {
-    Key,
-    Certificate,
-    Sigstore,
-}
-
-impl From<OmsMethod> for commands::oms::Method {
-    fn from(method: OmsMethod) -> Self {
-        match method {
-            OmsMethod::Key => Self::Key,
-            OmsMethod::Certificate => Self::Certificate,
-            OmsMethod::Sigstore => Self::Sigstore,
-        }
-    }
-}
-
-/// docs/conformance_adapter_cli_protocol.md of the OMS conformance suite.
-#[derive(Subcommand)]
-enum OmsCommand {
-    /// Sign a model; exit 0 when the bundle is written.
-    SignModel {
-        #[arg(long, value_enum)]
-        method: OmsMethod,
-        #[arg(long)]
-        model_path: PathBuf,
-        #[arg(long)]
-        output_bundle: PathBuf,
-        #[arg(long)]
-        private_key: Option<PathBuf>,
-        #[arg(long)]
-        signing_cert: Option<PathBuf>,
-        #[arg(long)]
-        cert_chain: Vec<PathBuf>,
-        #[arg(long)]
-        ignore_paths: Vec<PathBuf>,
-        #[arg(long)]
-        identity_token: Option<String>,
-        #[arg(long)]
-        use_staging: bool,
-    },
-    /// Verify a model; exit 0 when it verifies.
-    VerifyModel {
-        #[arg(long, value_enum)]
-        method: OmsMethod,
-        #[arg(long)]
-        model_path: PathBuf,
-        #[arg(long)]
-        bundle: PathBuf,
-        #[arg(long)]
-        public_key: Option<PathBuf>,
-        #[arg(long)]
-        cert_chain: Vec<PathBuf>,
-        #[arg(long)]
-        ignore_paths: Vec<PathBuf>,
-        #[arg(long)]
-        ignore_unsigned_files: bool,
-        #[arg(long)]
-        identity: Option<String>,
-        #[arg(long)]
-        identity_provider: Option<String>,
-        #[arg(long)]
-        use_staging: bool,
-        /// A Sigstore trusted_root.json replacing the embedded public-good one.
-        #[arg(long)]
-        trust_root: Option<PathBuf>,
-    },
 }
 
 #[derive(Subcommand)]
@@ -573,55 +505,7 @@ fn run(command: Command) -> Result<Outcome, Error> {
             Some((&cert, &chain)),
             console,
         ),
-        Command::OmsConformance(OmsCommand::SignModel {
-            method,
-            model_path,
-            output_bundle,
-            private_key,
-            signing_cert,
-            cert_chain,
-            ignore_paths,
-            identity_token: _,
-            use_staging: _,
-        }) => commands::oms::sign_model(
-            &commands::oms::SignArgs {
-                method: method.into(),
-                model: model_path,
-                output: output_bundle,
-                private_key,
-                signing_cert,
-                cert_chain,
-                ignore_paths,
-            },
-            console,
-        ),
-        Command::OmsConformance(OmsCommand::VerifyModel {
-            method,
-            model_path,
-            bundle,
-            public_key,
-            cert_chain,
-            ignore_paths,
-            ignore_unsigned_files,
-            identity,
-            identity_provider,
-            use_staging: _,
-            trust_root,
-        }) => commands::oms::verify_model(
-            &commands::oms::VerifyArgs {
-                method: method.into(),
-                model: model_path,
-                bundle,
-                public_key,
-                cert_chain,
-                ignore_paths,
-                ignore_unsigned_files,
-                identity,
-                identity_provider,
-                trust_root,
-            },
-            console,
-        ),
+        Command::OmsConformance(command) => commands::oms::run(&command, console),
         Command::Verify {
             key,
             manifest,

@@ -259,6 +259,9 @@ fn tampered_keyless(change: impl Fn(&mut serde_json::Value)) -> Vec<String> {
     signature_codes(&root)
 }
 
+/// One way to tamper with a bundle.
+type Change = Box<dyn Fn(&mut serde_json::Value)>;
+
 fn flip_base64(value: &mut serde_json::Value, at: usize) {
     use base64::Engine as _;
     let engine = base64::engine::general_purpose::STANDARD;
@@ -270,7 +273,7 @@ fn flip_base64(value: &mut serde_json::Value, at: usize) {
 #[test]
 fn every_part_of_a_keyless_bundle_is_checked() {
     let entry = "/verificationMaterial/tlogEntries/0";
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         (
             "signed entry timestamp",
             Box::new(move |b| {

@@ -10,8 +10,25 @@ use crate::sign::model_signing::{self, Outcome as Verdict};
 use crate::sign::oms::{self, EcSigningKey};
 use crate::sign::sigstore::TrustRoot;
 
+/// The protocol's two subcommands (the binary mounts them as `aitrust oms-conformance`).
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum OmsCommand {
+    /// Sign a model; exit 0 when the bundle is written.
+    SignModel(SignArgs),
+    /// Verify a model; exit 0 when it verifies.
+    VerifyModel(VerifyArgs),
+}
+
+/// Runs one of them.
+pub fn run(command: &OmsCommand, console: &mut dyn Console) -> Result<Outcome, Error> {
+    match command {
+        OmsCommand::SignModel(args) => sign_model(args, console),
+        OmsCommand::VerifyModel(args) => verify_model(args, console),
+    }
+}
+
 /// How the bundle is (to be) signed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
     /// A bare public key.
     Key,
@@ -22,46 +39,72 @@ pub enum Method {
 }
 
 /// `sign-model`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct SignArgs {
     /// The method.
+    #[arg(long, value_enum)]
     pub method: Method,
     /// The model directory or file.
+    #[arg(long = "model-path")]
     pub model: PathBuf,
     /// Where to write the bundle.
+    #[arg(long = "output-bundle")]
     pub output: PathBuf,
     /// The EC private key (PEM).
+    #[arg(long)]
     pub private_key: Option<PathBuf>,
     /// The signing certificate (PEM).
+    #[arg(long)]
     pub signing_cert: Option<PathBuf>,
     /// The rest of the chain, leaf to root (PEM files).
+    #[arg(long)]
     pub cert_chain: Vec<PathBuf>,
     /// Absolute paths to leave out.
+    #[arg(long)]
     pub ignore_paths: Vec<PathBuf>,
+    /// For keyless signing, which needs the network (refused here).
+    #[arg(long)]
+    pub identity_token: Option<String>,
+    /// Sigstore staging (keyless only).
+    #[arg(long)]
+    pub use_staging: bool,
 }
 
 /// `verify-model`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct VerifyArgs {
     /// The method the bundle must use.
+    #[arg(long, value_enum)]
     pub method: Method,
     /// The model directory or file.
+    #[arg(long = "model-path")]
     pub model: PathBuf,
     /// The bundle.
+    #[arg(long)]
     pub bundle: PathBuf,
     /// The publisher's public key (PEM), for `key`.
+    #[arg(long)]
     pub public_key: Option<PathBuf>,
     /// Trusted certificates (PEM), for `certificate`.
+    #[arg(long)]
     pub cert_chain: Vec<PathBuf>,
     /// Absolute paths to leave out.
+    #[arg(long)]
     pub ignore_paths: Vec<PathBuf>,
     /// Files the bundle does not list are not checked.
+    #[arg(long)]
     pub ignore_unsigned_files: bool,
     /// The expected SAN, for `sigstore`.
+    #[arg(long)]
     pub identity: Option<String>,
     /// The expected OIDC issuer, for `sigstore`.
+    #[arg(long)]
     pub identity_provider: Option<String>,
-    /// A Sigstore trust root replacing the embedded public-good one.
+    /// Sigstore staging: its trust root is not embedded (give it with --trust-root).
+    #[arg(long)]
+    pub use_staging: bool,
+    /// A Sigstore trusted_root.json replacing the embedded public-good one.
+    #[arg(long)]
     pub trust_root: Option<PathBuf>,
 }
 
