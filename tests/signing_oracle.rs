@@ -10,34 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{codes, json_report};
-
-fn have_reference() -> bool {
-    let found = Command::new("model_signing")
-        .arg("--help")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install the reference verifier (pip install model-signing pyopenssl)"
-        );
-        #[allow(clippy::disallowed_macros)]
-        {
-            eprintln!("skipped: the reference verifier `model_signing` is not installed");
-        }
-    }
-    found
-}
-
-fn run(cwd: &Path, program: &str, args: &[&str]) -> bool {
-    let output = Command::new(program)
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .unwrap();
-    output.status.success()
-}
+use common::{codes, have_reference, json_report, succeeds as run};
 
 fn openssl(cwd: &Path, args: &[&str]) {
     let output = Command::new("openssl")
