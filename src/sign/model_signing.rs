@@ -383,6 +383,194 @@ struct Signed {
     allow_symlinks: bool,
     /// A v0.1-predicate (v0.2 signer) bundle, whose subjects are named by file.
     legacy: bool,
+    /// The hash of every resource (`serialization.hash_type`).
+    hash: HashType,
+    /// `serialization.method = "shards"`: resources are `path:start:end` pieces of this size.
+    shard_size: Option<u64>,
+}
+
+/// The hashes OMS defines (spec §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HashType {
+    Sha256,
+    Blake2b,
+    Blake3,
+}
+
+impl HashType {
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "sha256" => Some(Self::Sha256),
+            "blake2b" => Some(Self::Blake2b),
+            "blake3" => Some(Self::Blake3),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "sha256",
+            Self::Blake2b => "blake2b",
+            Self::Blake3 => "blake3",
+        }
+    }
+
+    /// Digest length in bytes.
+    fn length(self) -> usize {
+        match self {
+            Self::Blake2b => 64,
+            Self::Sha256 | Self::Blake3 => 32,
+        }
+    }
+}
+
+/// A running hash of one of the [`HashType`]s.
+enum Running {
+    Sha256(Sha256),
+    Blake2b(blake2::Blake2b512),
+    Blake3(Box<blake3::Hasher>),
+}
+
+impl Running {
+    fn new(hash: HashType) -> Self {
+        match hash {
+            HashType::Sha256 => Self::Sha256(Sha256::new()),
+            HashType::Blake2b => Self::Blake2b(blake2::Blake2b512::new()),
+            HashType::Blake3 => Self::Blake3(Box::new(blake3::Hasher::new())),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Self::Sha256(hasher) => hasher.update(bytes),
+            Self::Blake2b(hasher) => blake2::Digest::update(hasher, bytes),
+            Self::Blake3(hasher) => {
+                hasher.update(bytes);
+            }
+        }
+    }
+
+    fn hex(self) -> String {
+        let bytes: Vec<u8> = match self {
+            Self::Sha256(hasher) => hasher.finalize().to_vec(),
+            Self::Blake2b(hasher) => blake2::Digest::finalize(hasher).to_vec(),
+            Self::Blake3(hasher) => hasher.finalize().as_bytes().to_vec(),
+        };
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The digests of a file's pieces, read once through one checked handle: the whole file, or with
+/// `shard_size` its shards `[0, s), [s, 2s), ..., [ks, len)` (none for an empty file), as the reference's
+/// `file_shard.Serializer` cuts them. Returns (start, end, hex digest) per piece.
+fn piece_digests(
+    path: &Path,
+    hash: HashType,
+    shard_size: Option<u64>,
+) -> std::io::Result<Vec<(u64, u64, String)>> {
+    use std::io::Read as _;
+    let (mut file, length) = crate::fsutil::open_checked(path, u64::MAX, true)?;
+    let bounds: Vec<(u64, u64)> = match shard_size {
+        None => vec![(0, length)],
+        Some(size) => {
+            let mut bounds = Vec::new();
+            let mut start = 0;
+            while start < length {
+                let end = start.saturating_add(size).min(length);
+                bounds.push((start, end));
+                start = end;
+            }
+            bounds
+        }
+    };
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut pieces = Vec::with_capacity(bounds.len());
+    for (start, end) in bounds {
+        let mut running = Running::new(hash);
+        let mut left = end - start;
+        while left > 0 {
+            let want = usize::try_from(left.min(buffer.len() as u64)).unwrap_or(buffer.len());
+            let read = file.read(&mut buffer[..want])?;
+            if read == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file shrank while it was read",
+                ));
+            }
+            running.update(&buffer[..read]);
+            left -= read as u64;
+        }
+        pieces.push((start, end, running.hex()));
+    }
+    Ok(pieces)
+}
+
+/// Compares the model's files (name, path) with a bundle signed with another hash than SHA-256 or by shards.
+fn compare_pieces(
+    present: &[(String, PathBuf)],
+    signed: &Signed,
+    ignore_unsigned_files: bool,
+    method: &'static str,
+) -> Outcome {
+    use rayon::prelude::*;
+    let digests: Vec<_> = present
+        .par_iter()
+        .map(|(_, path)| piece_digests(path, signed.hash, signed.shard_size))
+        .collect();
+    // the files the bundle signs: shard names are `path:start:end`
+    let signed_paths: std::collections::BTreeSet<&str> = signed
+        .files
+        .keys()
+        .map(|name| match signed.shard_size {
+            Some(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name),
+            None => name.as_str(),
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for ((name, _), digest) in present.iter().zip(digests) {
+        if ignore_unsigned_files && !signed_paths.contains(name.as_str()) {
+            continue;
+        }
+        let pieces = match digest {
+            Ok(pieces) => pieces,
+            Err(error) => {
+                problems.push(format!("{name} cannot be read: {error}"));
+                continue;
+            }
+        };
+        for (start, end, actual) in pieces {
+            let key = match signed.shard_size {
+                Some(_) => format!("{name}:{start}:{end}"),
+                None => name.clone(),
+            };
+            match signed.files.get(&key) {
+                None if signed_paths.contains(name.as_str()) => {
+                    problems.push(format!("{key} changed since it was signed"))
+                }
+                None => problems.push(format!("extra file {name}")),
+                Some(expected) if *expected != actual => {
+                    problems.push(format!("{key} changed since it was signed"))
+                }
+                Some(_) => {}
+            }
+            seen.insert(key);
+        }
+    }
+    for name in signed.files.keys().filter(|name| !seen.contains(*name)) {
+        problems.push(format!("missing {name}"));
+    }
+    problems.dedup();
+    if problems.is_empty() {
+        Outcome::Verified {
+            method,
+            files: present.len(),
+            anchor: String::new(),
+            identity: None,
+        }
+    } else {
+        Outcome::Mismatch(problems.join("; "))
+    }
 }
 
 fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
@@ -406,6 +594,8 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
             ignore_paths: None,
             allow_symlinks: false,
             legacy: true,
+            hash: HashType::Sha256,
+            shard_size: None,
         });
     }
     if predicate_type != PREDICATE_V1 {
@@ -419,24 +609,66 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
     }
     let predicate = &statement["predicate"];
     let serialization = &predicate["serialization"];
-    if serialization["method"] != "files" || serialization["hash_type"] != "sha256" {
+    let Some(hash) = serialization["hash_type"].as_str().and_then(HashType::parse) else {
         return Err(Outcome::CannotVerify(format!(
-            "the model was hashed with method {} and {}; aitrust verifies file-by-file SHA-256 signatures",
-            serialization["method"], serialization["hash_type"]
+            "the model was hashed with {}; aitrust verifies sha256, blake2b and blake3 (OMS spec §7)",
+            serialization["hash_type"]
         )));
-    }
+    };
+    let shard_size = match serialization["method"].as_str() {
+        Some("files") => None,
+        Some("shards") => {
+            // the reference writes it through a protobuf Struct, so 1024 may come as 1024.0
+            let size = &serialization["shard_size"];
+            let size = size
+                .as_u64()
+                .or_else(|| {
+                    size.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f < 9.0e15)
+                        .map(|f| f as u64)
+                })
+                .filter(|size| *size > 0)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "serialization.shard_size {size} is not a positive integer"
+                    ))
+                })?;
+            Some(size)
+        }
+        _ => {
+            return Err(Outcome::CannotVerify(format!(
+                "the model was serialized with method {}; aitrust verifies files and shards (OMS spec §6.3)",
+                serialization["method"]
+            )));
+        }
+    };
+    // each resource names its algorithm: the hash for files, `<hash>-sharded-<size>` for shards
+    let algorithm = match shard_size {
+        None => hash.name().to_string(),
+        Some(size) => format!("{}-sharded-{size}", hash.name()),
+    };
     let mut root = Sha256::new();
     let mut files = BTreeMap::new();
     for resource in predicate["resources"].as_array().into_iter().flatten() {
         let (Some(name), Some(digest)) = (resource["name"].as_str(), resource["digest"].as_str()) else {
             return Err(invalid("a resource has no name or digest"));
         };
-        let raw = digest
-            .parse::<crate::digest::Sha256Digest>()
-            .ok()
-            .ok_or_else(|| invalid(format!("resource {name} has a malformed digest")))?;
-        root.update(raw.0);
-        files.insert(name.to_string(), digest.to_ascii_lowercase());
+        if resource["algorithm"].as_str() != Some(algorithm.as_str()) {
+            return Err(invalid(format!(
+                "resource {name} is hashed with {}, the serialization says {algorithm}",
+                resource["algorithm"]
+            )));
+        }
+        let raw = hex_bytes(digest)
+            .filter(|raw| raw.len() == hash.length())
+            .ok_or_else(|| invalid(format!("resource {name} has a malformed {} digest", hash.name())))?;
+        root.update(&raw);
+        if files
+            .insert(name.to_string(), digest.to_ascii_lowercase())
+            .is_some()
+        {
+            return Err(invalid(format!("resource {name} is listed twice")));
+        }
     }
     let root = crate::digest::Sha256Digest(root.finalize().into()).to_string();
     let declared = statement["subject"][0]["digest"]["sha256"]
@@ -468,7 +700,23 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
         ignore_paths,
         allow_symlinks,
         legacy: false,
+        hash,
+        shard_size,
     })
+}
+
+/// Bytes from hex digits (either case).
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect()
 }
 
 /// The name the signer gives a path inside the model: its components, exactly as stored, joined by `/`. A
@@ -508,6 +756,15 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             ));
         }
     };
+    let generic = signed.hash != HashType::Sha256 || signed.shard_size.is_some();
+    if metadata.is_file() && generic {
+        return compare_pieces(
+            &[(".".to_string(), request.model.to_path_buf())],
+            signed,
+            request.ignore_unsigned_files,
+            method,
+        );
+    }
     if metadata.is_file() {
         let digest = match hash::hash_file(request.model, &Progress::hidden()) {
             Ok(digest) => digest.sha256.to_string(),
@@ -616,6 +873,9 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             continue;
         }
         present.push((relative, path));
+    }
+    if generic {
+        return compare_pieces(&present, signed, request.ignore_unsigned_files, method);
     }
     let paths: Vec<PathBuf> = present.iter().map(|(_, path)| path.clone()).collect();
     let digests = hash::hash_files(&paths, &Progress::hidden());
