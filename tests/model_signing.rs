@@ -540,3 +540,69 @@ fn a_publisher_pinned_by_fingerprint_is_trusted_and_only_that_one() {
     assert_eq!(output.status.code(), Some(2));
     assert!(common::stderr(&output).contains("`sha256:1234` is not a SHA-256 fingerprint"));
 }
+
+/// A bundle as the Go port writes one with an Ed25519 key (`PKIX_ED25519_PH`: Ed25519ph over SHA-512 of the
+/// PAE, hint = SHA-256 of the key's PEM), over `model/` holding one file.
+fn ed25519_bundle(root: &Path, prehashed: bool) -> String {
+    use base64::Engine as _;
+    use ed25519_dalek::Digest as _;
+    use ed25519_dalek::pkcs8::EncodePublicKey as _;
+    use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+    use sha2::Digest as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    std::fs::create_dir_all(root.join("model")).unwrap();
+    std::fs::write(root.join("model/w.bin"), b"weights").unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let pem = key.verifying_key().to_public_key_pem(LineEnding::LF).unwrap();
+    let digest: [u8; 32] = sha2::Sha256::digest(b"weights").into();
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let root_digest = sha2::Sha256::digest(digest);
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "model", "digest": {"sha256": hex(&root_digest)}}],
+        "predicateType": "https://model_signing/signature/v1.0",
+        "predicate": {
+            "resources": [{"name": "w.bin", "algorithm": "sha256", "digest": hex(&digest)}],
+            "serialization": {"method": "files", "hash_type": "sha256", "allow_symlinks": false, "ignore_paths": [".git", ".gitattributes", ".github", ".gitignore", "model.sig"]},
+        },
+    });
+    let payload = serde_json::to_vec(&statement).unwrap();
+    let mut pae = format!("DSSEv1 28 application/vnd.in-toto+json {} ", payload.len()).into_bytes();
+    pae.extend_from_slice(&payload);
+    let signature = if prehashed {
+        let mut prehash = ed25519_dalek::Sha512::new();
+        prehash.update(&pae);
+        key.sign_prehashed(prehash, None).unwrap()
+    } else {
+        use ed25519_dalek::Signer as _;
+        key.sign(&pae)
+    };
+    let bundle = serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": {"hint": hex(&sha2::Sha256::digest(pem.as_bytes()))}, "tlogEntries": []},
+        "dsseEnvelope": {"payload": engine.encode(&payload), "payloadType": "application/vnd.in-toto+json",
+            "signatures": [{"sig": engine.encode(signature.to_bytes()), "keyid": ""}]},
+    });
+    std::fs::write(root.join("model/model.sig"), serde_json::to_vec(&bundle).unwrap()).unwrap();
+    std::fs::write(root.join("pub.pem"), &pem).unwrap();
+    std::fs::write(
+        root.join("aibom.toml"),
+        "schema = 1\n[project]\nname = \"p\"\n[[model]]\nid = \"m\"\nsource = \"local\"\npath = \"model\"\nlicense = \"apache-2.0\"\npublisher = \"acme\"\n\
+signature = { kind = \"model-signing\", path = \"model/model.sig\", public_key = \"pub.pem\" }\n\
+[policy]\nsignatures.require = \"models\"\nsignatures.trusted_keys = [\"pub.pem\"]\nlevels = { \"INT006\" = \"allow\", \"INT004\" = \"allow\", \"PRV006\" = \"allow\" }\n",
+    )
+    .unwrap();
+    pem
+}
+
+#[test]
+fn ed25519ph_bundles_as_the_go_port_signs_them_verify_and_pure_ed25519_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    ed25519_bundle(dir.path(), true);
+    assert_eq!(signature_codes(dir.path()), Vec::<String>::new());
+    std::fs::write(dir.path().join("model/w.bin"), b"tampered").unwrap();
+    assert_eq!(signature_codes(dir.path()), ["SIG002", "SIG003"]);
+    let dir = tempfile::tempdir().unwrap();
+    ed25519_bundle(dir.path(), false);
+    assert_eq!(signature_codes(dir.path()), ["SIG001", "SIG003"]);
+}

@@ -51,7 +51,11 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
         // trusted by what the file holds, decoded: ed25519 keys for aitrust's signatures, fingerprints of
         // ECDSA keys and certificates for model-signing publishers
         match read_trust_anchor(&path) {
-            Ok(TrustAnchor::Ed25519(public)) => trusted.push((key.value.to_string(), public)),
+            Ok(TrustAnchor::Ed25519(public)) => {
+                // an ed25519 key trusts aitrust's own signatures and model-signing bundles made with it
+                anchors.extend(crate::sign::keys::ed25519_fingerprint(&public));
+                trusted.push((key.value.to_string(), public));
+            }
             Ok(TrustAnchor::Fingerprints(fingerprints)) => anchors.extend(fingerprints),
             Err(error) => return Err(LoadError::Unusable(format!("trusted key: {error}"))),
         }

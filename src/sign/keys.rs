@@ -192,6 +192,13 @@ pub fn read_trust_anchor(path: &Path) -> Result<TrustAnchor, KeyError> {
     Ok(TrustAnchor::Fingerprints(fingerprints))
 }
 
+/// The fingerprint of an ed25519 key: SHA-256 of its DER SubjectPublicKeyInfo, as for every other key.
+pub fn ed25519_fingerprint(key: &VerifyingKey) -> Option<String> {
+    key.to_public_key_der()
+        .ok()
+        .map(|der| fingerprint(der.as_bytes()))
+}
+
 /// An ECDSA P-256 / P-384 key's SubjectPublicKeyInfo re-encoded with its point uncompressed, so a key has
 /// one fingerprint whatever form its file is in; other keys as they are.
 pub fn canonical_spki(der: &[u8]) -> Vec<u8> {

@@ -173,6 +173,9 @@ enum EcKey {
     P384(p384::ecdsa::VerifyingKey),
     /// p521 0.13's ECDSA verifying key does not decode SPKI itself; the public key does.
     P521(p521::PublicKey),
+    /// Ed25519, as the Go port (sigstore/model-transparency-go) signs with it: `PKIX_ED25519_PH`, i.e.
+    /// Ed25519ph (RFC 8032 §5.1, empty context) over SHA-512 of the PAE.
+    Ed25519(ed25519_dalek::VerifyingKey),
 }
 
 /// The key as `cryptography` writes it: SubjectPublicKeyInfo PEM, uncompressed point, LF line endings.
@@ -182,6 +185,11 @@ fn canonical_pem(key: &EcKey) -> Result<String, Outcome> {
         EcKey::P256(key) => key.to_public_key_pem(LineEnding::LF),
         EcKey::P384(key) => key.to_public_key_pem(LineEnding::LF),
         EcKey::P521(key) => key.to_public_key_pem(LineEnding::LF),
+        EcKey::Ed25519(key) => ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_pem(
+            key,
+            ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF,
+        )
+        .map_err(|_| p256::pkcs8::spki::Error::KeyMalformed),
     }
     .map_err(|error| invalid(format!("the public key cannot be encoded: {error}")))
 }
@@ -202,8 +210,13 @@ fn ec_key_from_spki_der(der: &[u8]) -> Result<EcKey, Outcome> {
     if let Ok(key) = p521::PublicKey::from_public_key_der(der) {
         return Ok(EcKey::P521(key));
     }
+    if let Ok(key) =
+        <ed25519_dalek::VerifyingKey as ed25519_dalek::pkcs8::DecodePublicKey>::from_public_key_der(der)
+    {
+        return Ok(EcKey::Ed25519(key));
+    }
     Err(Outcome::CannotVerify(
-        "the signing key is not an ECDSA P-256, P-384 or P-521 key".into(),
+        "the signing key is not an ECDSA P-256, P-384 or P-521 key, nor Ed25519".into(),
     ))
 }
 
@@ -346,6 +359,13 @@ fn signature_verifies(key: &EcKey, payload: &[u8], signature: &[u8], legacy: boo
         EcKey::P256(_) => Sha256::digest(&standard).to_vec(),
         EcKey::P384(_) => Sha384::digest(&standard).to_vec(),
         EcKey::P521(_) => sha2::Sha512::digest(&standard).to_vec(),
+        // Ed25519ph only (never pure Ed25519, never the compat PAE): what the Go port signs
+        EcKey::Ed25519(key) => {
+            let mut prehash = ed25519_dalek::Sha512::default();
+            ed25519_dalek::Digest::update(&mut prehash, &standard);
+            return ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|sig| key.verify_prehashed_strict(prehash, None, &sig).is_ok());
+        }
     };
     prehash_verifies(key, &by_curve, signature)
         || legacy && prehash_verifies(key, &Sha256::digest(compat_pae(payload)), signature)
@@ -363,6 +383,8 @@ fn prehash_verifies(key: &EcKey, digest: &[u8], signature: &[u8]) -> bool {
             p521::ecdsa::Signature::from_der(signature)
                 .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok())
         }),
+        // Ed25519 is never prehashed by the caller (see `signature_verifies`)
+        EcKey::Ed25519(_) => false,
     }
 }
 
@@ -962,6 +984,29 @@ mod tests {
             &sign(&Sha384::digest(&compat)),
             true
         ));
+    }
+
+    #[test]
+    fn ed25519ph_is_rfc_8032() {
+        // RFC 8032 §7.3, the Ed25519ph test vector: message "abc", empty context
+        let hex = |text: &str| hex_bytes(text).unwrap();
+        let public: [u8; 32] = hex("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf")
+            .try_into()
+            .unwrap();
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
+        let signature = ed25519_dalek::Signature::from_slice(&hex(
+            "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406",
+        ))
+        .unwrap();
+        let mut prehash = ed25519_dalek::Sha512::default();
+        ed25519_dalek::Digest::update(&mut prehash, b"abc");
+        assert!(key.verify_prehashed_strict(prehash, None, &signature).is_ok());
+        let mut other = ed25519_dalek::Sha512::default();
+        ed25519_dalek::Digest::update(&mut other, b"abd");
+        assert!(key.verify_prehashed_strict(other, None, &signature).is_err());
+        // and pure Ed25519 over the message is not the same signature
+        use ed25519_dalek::Verifier as _;
+        assert!(key.verify(b"abc", &signature).is_err());
     }
 
     #[test]
