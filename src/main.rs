@@ -170,6 +170,10 @@ struct CheckArgs {
     /// Fix "now" for a reproducible audit (RFC 3339).
     #[arg(long, hide = true)]
     now: Option<String>,
+    /// A Sigstore trusted_root.json for keyless model signatures [default: the policy's
+    /// signatures.trust_root, else the embedded public-good root].
+    #[arg(long, value_name = "FILE")]
+    trust_root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -389,6 +393,7 @@ fn audit_inputs(
     answers: Option<PathBuf>,
     now: Option<String>,
     progress: bool,
+    trust_root: Option<PathBuf>,
 ) -> check::AuditInputs {
     check::AuditInputs {
         manifest,
@@ -396,6 +401,7 @@ fn audit_inputs(
         answers,
         now,
         progress,
+        trust_root,
     }
 }
 
@@ -405,7 +411,14 @@ fn run(command: Command) -> Result<Outcome, Error> {
     let terminal = io::stderr().is_terminal();
     match command {
         Command::Check(args) => {
-            let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal);
+            let inputs = audit_inputs(
+                args.manifest,
+                args.policy,
+                args.answers,
+                args.now,
+                terminal,
+                args.trust_root,
+            );
             // The audit never uses the network (it reads aibom.lock); --offline lets CI state that intent.
             let _ = args.offline;
             let format = match args.format {
@@ -420,7 +433,7 @@ fn run(command: Command) -> Result<Outcome, Error> {
             check::check(&inputs, format, args.output.as_deref(), &summary, console)
         }
         Command::Report(args) => {
-            let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal);
+            let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal, None);
             let format = match args.format {
                 ReportFormatArg::Html => ReportFormat::Html,
                 ReportFormatArg::Markdown => ReportFormat::Markdown,

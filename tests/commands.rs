@@ -171,6 +171,7 @@ fn commands_run_as_library_calls_without_the_binary() {
         answers: None,
         now: Some(common::NOW.to_string()),
         progress: false,
+        trust_root: None,
     };
     let mut console = Transcript::default();
     let outcome = check::check(

@@ -606,3 +606,27 @@ fn ed25519ph_bundles_as_the_go_port_signs_them_verify_and_pure_ed25519_does_not(
     ed25519_bundle(dir.path(), false);
     assert_eq!(signature_codes(dir.path()), ["SIG001", "SIG003"]);
 }
+
+#[test]
+fn trust_root_on_the_command_line_replaces_the_embedded_one() {
+    let (_dir, root) = keyless("v1.1.0", SIGNER);
+    let mut trust: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sigstore/trusted_root.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    trust["tlogs"] = serde_json::json!([]);
+    std::fs::write(root.join("no-logs.json"), serde_json::to_vec(&trust).unwrap()).unwrap();
+    let (_, report) = json_report(&root, &["--trust-root", "no-logs.json"]);
+    let found: Vec<String> = codes(&report)
+        .into_iter()
+        .filter(|c| c.starts_with("SIG"))
+        .collect();
+    assert_eq!(found, ["SIG001", "SIG003"]);
+    // a file that is not a trust root is unusable input (exit 2), never a pass
+    std::fs::write(root.join("junk.json"), b"{}").unwrap();
+    let output = common::check(&root, &["--trust-root", "junk.json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", common::stderr(&output));
+}

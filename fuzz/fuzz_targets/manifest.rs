@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         policy: None,
         answers: None,
         now: Some(common::NOW.to_string()),
-        progress: false,
+        progress: false, trust_root: None,
     };
     let Ok(audit) = inputs.run() else { return };
     let _ = report::table::render(&audit);

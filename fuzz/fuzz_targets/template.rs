@@ -21,7 +21,7 @@ fn audit() -> &'static Audit {
             policy: None,
             answers: None,
             now: Some(common::NOW.to_string()),
-            progress: false,
+            progress: false, trust_root: None,
         }
         .run()
         .expect("the demo project audits")

@@ -27,6 +27,8 @@ pub struct AuditOptions {
     pub now: time::OffsetDateTime,
     /// Show a progress bar while hashing (only ever on a terminal).
     pub progress: bool,
+    /// A Sigstore trust root (`trusted_root.json`) replacing the policy's and the embedded public-good one.
+    pub trust_root: Option<PathBuf>,
 }
 
 /// The default answers file of a manifest.
@@ -35,7 +37,11 @@ pub fn default_answers_path(manifest: &Path) -> PathBuf {
 }
 
 /// Reads the policy's trusted keys (a key that cannot be read is unusable input) and `aibom.sig`, if any.
-fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures, LoadError> {
+fn read_signatures(
+    bom: &crate::bom::Bom,
+    manifest: &Path,
+    trust_root_option: Option<&Path>,
+) -> Result<Signatures, LoadError> {
     use crate::sign::keys::{TrustAnchor, read_trust_anchor};
     let mut trusted = Vec::new();
     let mut anchors: Vec<String> = bom
@@ -65,8 +71,18 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
         crate::fsutil::read_in_root(&bom.root, &signature, crate::fsutil::limits::SIGNATURE)
             .map_err(|e| e.to_string())
     });
-    let trust_root = match &bom.policy.signatures.trust_root {
-        Some(path) => {
+    let trust_root = match (trust_root_option, &bom.policy.signatures.trust_root) {
+        (Some(file), _) => {
+            let bytes = crate::fsutil::read_file(file, crate::fsutil::limits::KEY)
+                .map_err(|error| LoadError::Unusable(format!("trust root {}: {error}", file.display())))?;
+            Some(crate::sign::sigstore::TrustRoot::parse(&bytes).map_err(|error| {
+                LoadError::Unusable(format!(
+                    "trust root {}: {error} (give a Sigstore trusted_root.json)",
+                    file.display()
+                ))
+            })?)
+        }
+        (None, Some(path)) => {
             let file = path.value.under(&bom.policy.base);
             let bytes = crate::fsutil::read_in_root(&bom.policy.base, &file, crate::fsutil::limits::KEY)
                 .map_err(|error| LoadError::Unusable(format!("trust root {}: {error}", path.value)))?;
@@ -77,7 +93,7 @@ fn read_signatures(bom: &crate::bom::Bom, manifest: &Path) -> Result<Signatures,
                 ))
             })?)
         }
-        None => None,
+        (None, None) => None,
     };
     Ok(Signatures {
         trusted,
@@ -117,7 +133,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     };
     let inventory = local::inventory(&bom, options.progress);
     let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
-    let signatures = read_signatures(&bom, &options.manifest)?;
+    let signatures = read_signatures(&bom, &options.manifest, options.trust_root.as_deref())?;
     let documentation = checks::documentation::analyze(&bom);
     let lock_path = crate::sources::lockfile::path_beside(&options.manifest);
     let lock = if lock_path.exists() {

@@ -37,6 +37,8 @@ pub struct AuditInputs {
     pub now: Option<String>,
     /// Show a progress bar while hashing.
     pub progress: bool,
+    /// `--trust-root`: a Sigstore trusted_root.json for keyless signatures.
+    pub trust_root: Option<PathBuf>,
 }
 
 impl AuditInputs {
@@ -48,6 +50,7 @@ impl AuditInputs {
             answers: self.answers.clone(),
             now: super::parse_now(self.now.as_deref())?,
             progress: self.progress,
+            trust_root: self.trust_root.clone(),
         };
         Ok(audit::run(&options)?)
     }

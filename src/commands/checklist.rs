@@ -40,6 +40,7 @@ pub fn run(options: &Options, terminal: bool, prompter: &mut dyn Prompter) -> Re
         answers: options.answers.clone(),
         now,
         progress: false,
+        trust_root: None,
     })?;
     let base = crate::bom::reader_parent(&options.manifest);
     let selected = Checklist::load(&options.checklist, &base)?;

@@ -311,6 +311,7 @@ pub fn attest(
         answers: None,
         now,
         progress,
+        trust_root: None,
     })?;
     let bom = crate::resolve::load(manifest)?;
     let inventory = crate::sources::local::inventory(&bom, false);
