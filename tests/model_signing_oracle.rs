@@ -315,3 +315,47 @@ fn ignore_unsigned_files_is_the_references_option() {
     std::fs::write(root.join("model/w.bin"), b"tampered").unwrap();
     assert_eq!(accepts(&["--ignore_unsigned_files"], option), (false, false));
 }
+
+#[test]
+fn unsigned_links_are_not_looked_at_when_unsigned_files_are_ignored() {
+    if !have_reference() {
+        return;
+    }
+    let dir = project(WEIGHTS);
+    let root = dir.path();
+    sign(root, "model", &[]);
+    std::os::unix::fs::symlink("/etc/hostname", root.join("model/out.bin")).unwrap();
+    std::os::unix::fs::symlink("../w.bin", root.join("model/sub/alias.bin")).unwrap();
+    let option = ", ignore_unsigned_files = true";
+    assert_eq!(verdicts_with(root, "model", &[], ""), (false, false));
+    assert_eq!(
+        verdicts_with(root, "model", &["--ignore_unsigned_files"], option),
+        (true, true)
+    );
+    // a signed file that became a link is still refused
+    std::fs::remove_file(root.join("model/config.json")).unwrap();
+    std::os::unix::fs::symlink("w.bin", root.join("model/config.json")).unwrap();
+    assert_eq!(
+        verdicts_with(root, "model", &["--ignore_unsigned_files"], option),
+        (false, false)
+    );
+}
+
+#[test]
+fn ignore_git_paths_false_is_the_references_no_ignore_git_paths() {
+    if !have_reference() {
+        return;
+    }
+    let dir = project(WEIGHTS);
+    let root = dir.path();
+    // a bundle with nothing to record: no ignore list, as before 1.1
+    sign(root, "model", &["--no-ignore-git-paths"]);
+    std::fs::create_dir_all(root.join("model/.git/hooks")).unwrap();
+    std::fs::write(root.join("model/.git/hooks/post-checkout"), b"#!/bin/sh").unwrap();
+    assert_eq!(verdicts_with(root, "model", &[], ""), (true, true));
+    let strict = ", ignore_git_paths = false";
+    assert_eq!(
+        verdicts_with(root, "model", &["--no-ignore-git-paths"], strict),
+        (false, false)
+    );
+}

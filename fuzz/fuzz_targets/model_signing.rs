@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 certificate_chain,
                 ignore_paths: &["ignore-me".to_string()],
                 ignore_unsigned_files: false,
+                ignore_git_paths: true,
                 trust_root: aitrust::sign::sigstore::TrustRoot::public_good(),
             });
         }
@@ -80,6 +81,7 @@ fuzz_target!(|data: &[u8]| {
             certificate_chain: &[],
             ignore_paths: &["ignore-me".to_string()],
             ignore_unsigned_files: mode & 2 == 2,
+            ignore_git_paths: mode & 4 == 0,
             trust_root: aitrust::sign::sigstore::TrustRoot::public_good(),
         });
     }

@@ -407,6 +407,11 @@ pub struct SignatureRef {
     /// `--ignore_unsigned_files`); every signed file must still be present and unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_unsigned_files: Option<Spanned<bool>>,
+    /// For model-signing bundles that record no ignore list (signers before 1.1, or 1.1 with nothing to
+    /// ignore): `false` is the reference verifier's `--no-ignore-git-paths`, so a file under `.git` and the
+    /// other git paths counts like any other. Default `true`: such a path is ignored when it is not signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_git_paths: Option<Spanned<bool>>,
 }
 
 /// A `[[model.file]]` / `[[dataset.file]]`.

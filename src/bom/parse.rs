@@ -254,6 +254,7 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
         .filter_map(|p| relative_path(Some(p), collector))
         .collect();
     let ignore_unsigned_files = table.boolean("ignore_unsigned_files");
+    let ignore_git_paths = table.boolean("ignore_git_paths");
     if !kind_given {
         collector.push(
             Problem::new(table.span(), "the signature is missing the required key `kind`")
@@ -268,6 +269,7 @@ fn read_signature(mut table: TableReader<'_, '_>, collector: &Collector) -> Opti
         certificate_chain,
         ignore_paths,
         ignore_unsigned_files,
+        ignore_git_paths,
     })
 }
 

@@ -330,6 +330,7 @@ fn check_model_signing(
         certificate_chain: &chain,
         ignore_paths: &ignore_paths,
         ignore_unsigned_files: signature.ignore_unsigned_files.as_ref().is_some_and(|i| i.value),
+        ignore_git_paths: signature.ignore_git_paths.as_ref().is_none_or(|i| i.value),
         trust_root: ctx
             .signatures
             .trust_root

@@ -100,6 +100,10 @@ pub struct VerifyArgs {
     /// The expected OIDC issuer, for `sigstore`.
     #[arg(long)]
     pub identity_provider: Option<String>,
+    /// Not in the protocol: the reference verifier's `--no-ignore-git-paths`, for bundles that record no
+    /// ignore list.
+    #[arg(long)]
+    pub no_ignore_git_paths: bool,
     /// Sigstore staging: its trust root is not embedded (give it with --trust-root).
     #[arg(long)]
     pub use_staging: bool,
@@ -219,6 +223,7 @@ pub fn verify_model(args: &VerifyArgs, console: &mut dyn Console) -> Result<Outc
         certificate_chain: &chain,
         ignore_paths: &ignores,
         ignore_unsigned_files: args.ignore_unsigned_files,
+        ignore_git_paths: !args.no_ignore_git_paths,
         trust_root: trust_root.as_ref().unwrap_or_else(|| TrustRoot::public_good()),
     });
     let refusal = match verdict {

@@ -47,6 +47,9 @@ pub struct Request<'a> {
     pub ignore_paths: &'a [String],
     /// Files the bundle does not list are not checked (`--ignore_unsigned_files`).
     pub ignore_unsigned_files: bool,
+    /// For bundles that record no ignore list: ignore unsigned git paths (the reference's default; `false` is
+    /// its `--no-ignore-git-paths`).
+    pub ignore_git_paths: bool,
     /// The Sigstore trust root keyless bundles are verified against.
     pub trust_root: &'a super::sigstore::TrustRoot,
 }
@@ -411,6 +414,19 @@ struct Signed {
     shard_size: Option<u64>,
 }
 
+impl Signed {
+    /// The files the bundle signs: resource names, without the `:start:end` of shards.
+    fn paths(&self) -> std::collections::BTreeSet<&str> {
+        self.files
+            .keys()
+            .map(|name| match self.shard_size {
+                Some(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name),
+                None => name.as_str(),
+            })
+            .collect()
+    }
+}
+
 /// The hashes OMS defines (spec §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum HashType {
@@ -540,14 +556,7 @@ fn compare_pieces(
         .map(|(_, path)| piece_digests(path, signed.hash, signed.shard_size))
         .collect();
     // the files the bundle signs: shard names are `path:start:end`
-    let signed_paths: std::collections::BTreeSet<&str> = signed
-        .files
-        .keys()
-        .map(|name| match signed.shard_size {
-            Some(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name),
-            None => name.as_str(),
-        })
-        .collect();
+    let signed_paths = signed.paths();
     let mut problems = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for ((name, _), digest) in present.iter().zip(digests) {
@@ -828,9 +837,12 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
     // with `--no-ignore-git-paths` (which signs them): there a git path is ignored only if it is not signed.
     let mut ignores: Vec<String> = signed.ignore_paths.clone().unwrap_or_default();
     let git_paths: Vec<String> = match &signed.ignore_paths {
-        Some(_) => Vec::new(),
-        None => GIT_PATHS.iter().map(|p| p.to_string()).collect(),
+        None if request.ignore_git_paths => GIT_PATHS.iter().map(|p| p.to_string()).collect(),
+        _ => Vec::new(),
     };
+    // with `ignore_unsigned_files`, as in the reference (which then hashes only the listed files), an entry
+    // the bundle does not sign is not looked at at all; every signed one still is
+    let signed_paths = signed.paths();
     ignores.extend(request.ignore_paths.iter().cloned());
     if let Ok(relative) = request.bundle_path.strip_prefix(request.model) {
         match signed_name(relative) {
@@ -863,6 +875,9 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
             Err(problem) => return Outcome::Mismatch(problem),
         };
         let kind = entry.file_type();
+        if request.ignore_unsigned_files && !kind.is_dir() && !signed_paths.contains(relative.as_str()) {
+            continue;
+        }
         // every entry, ignored or not, must be what the signer could have seen: directories, regular files,
         // and links only when the bundle says links were followed (then to a file inside the model)
         let path = if kind.is_dir() {
