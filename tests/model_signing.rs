@@ -630,3 +630,28 @@ fn trust_root_on_the_command_line_replaces_the_embedded_one() {
     let output = common::check(&root, &["--trust-root", "junk.json"]);
     assert_eq!(output.status.code(), Some(2), "{}", common::stderr(&output));
 }
+
+#[test]
+fn a_keyless_bundle_stripped_to_an_unsupported_form_cannot_hide_a_changed_model() {
+    let strip = |b: &mut serde_json::Value| {
+        b["verificationMaterial"]["tlogEntries"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("inclusionPromise");
+    };
+    // unchanged: the entry's time would come from the RFC 3161 timestamp alone, which aitrust does not verify
+    assert_eq!(tampered_keyless(strip), ["SIG003", "SIG005"]);
+    // a changed model is still a mismatch, a forged envelope still invalid
+    let (_dir, root) = keyless("v1.1.0", SIGNER);
+    let path = root.join("model/model.sig");
+    let mut bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    strip(&mut bundle);
+    std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    std::fs::write(root.join("model/signme-1"), b"tampered").unwrap();
+    assert_eq!(signature_codes(&root), ["SIG002", "SIG003"]);
+    let found = tampered_keyless(|b| {
+        strip(b);
+        flip_base64(b.pointer_mut("/dsseEnvelope/signatures/0/sig").unwrap(), 10);
+    });
+    assert_eq!(found, ["SIG001", "SIG003"]);
+}

@@ -115,7 +115,9 @@ pub fn verify(request: &Request<'_>) -> Outcome {
                 Err(outcome) => return outcome,
             },
             Err(super::sigstore::Refusal::Invalid(reason)) => return invalid(reason),
-            Err(super::sigstore::Refusal::Unsupported(reason)) => return Outcome::CannotVerify(reason),
+            Err(super::sigstore::Refusal::Unsupported(reason)) => {
+                return unverifiable_keyless(request, material, &payload, &signature, reason);
+            }
         }
     } else {
         return invalid("the bundle has no verification material");
@@ -136,6 +138,42 @@ pub fn verify(request: &Request<'_>) -> Outcome {
             anchor,
             identity,
         },
+        other => other,
+    }
+}
+
+/// A keyless bundle of a kind aitrust cannot fully check (its time is not from a signed entry timestamp):
+/// still never "not verified" when what can be checked fails. The envelope must verify with the certificate's
+/// key and the model must be what the statement lists; only then is it SIG005. So stripping a bundle down to
+/// an unsupported form cannot turn a changed model (SIG002) or a forged envelope (SIG001) into a warning.
+fn unverifiable_keyless(
+    request: &Request<'_>,
+    material: &Value,
+    payload: &[u8],
+    signature: &[u8],
+    reason: String,
+) -> Outcome {
+    let spki = material["certificate"]["rawBytes"]
+        .as_str()
+        .and_then(|text| STANDARD.decode(text).ok())
+        .and_then(|der| Certificate::from_der(&der).ok())
+        .and_then(|cert| cert.tbs_certificate.subject_public_key_info.to_der().ok());
+    let Some(spki) = spki else {
+        return invalid("the keyless bundle's certificate is malformed");
+    };
+    let key = match ec_key_from_spki_der(&spki) {
+        Ok(key) => key,
+        Err(outcome) => return outcome,
+    };
+    if !signature_verifies(&key, payload, signature, false) {
+        return invalid("the signature does not verify with the certificate's key");
+    }
+    let expected = match manifest_of(payload) {
+        Ok(expected) => expected,
+        Err(outcome) => return outcome,
+    };
+    match compare_model(request, &expected, "keyless") {
+        Outcome::Verified { .. } => Outcome::CannotVerify(reason),
         other => other,
     }
 }
