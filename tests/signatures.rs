@@ -324,3 +324,54 @@ fn keygen_keys_are_read_by_openssl() {
         std::fs::read_to_string(dir.path().join("k.pub")).unwrap()
     );
 }
+
+#[test]
+fn a_component_key_pinned_by_fingerprint_is_trusted_and_only_that_one() {
+    let (_dir, root) = project("clean");
+    std::fs::create_dir(root.join("keys")).unwrap();
+    aitrust(&root, &["keygen", "--out", "keys/pub1"]);
+    aitrust(&root, &["keygen", "--out", "keys/other"]);
+    // the pin is the SHA-256 of the key's DER SubjectPublicKeyInfo, as openssl computes it
+    let der = std::process::Command::new("openssl")
+        .args(["pkey", "-pubin", "-in", "keys/pub1.pub", "-outform", "DER"])
+        .current_dir(&root)
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(!der.is_empty());
+    use sha2::Digest as _;
+    let pin: String = sha2::Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let manifest = root.join("aibom.toml");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    for (key, trusted) in [("keys/pub1", true), ("keys/other", false)] {
+        let text = original.clone();
+        let text = text.replace(
+            "card = \"models/tiny/README.md\"",
+            &format!("card = \"models/tiny/README.md\"\nsignature = {{ kind = \"aitrust\", path = \"signatures/tiny.sig\", public_key = \"{key}.pub\" }}"),
+        );
+        std::fs::write(&manifest, format!("{text}\n[policy]\nsignatures.require = \"models\"\nsignatures.trusted_keys = [\"sha256:{pin}\"]\n")).unwrap();
+        std::fs::create_dir_all(root.join("signatures")).unwrap();
+        let output = aitrust(
+            &root,
+            &["sign", "--key", &format!("{key}.key"), "--component", "tiny"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let (code, report) = json_report(&root, &[]);
+        let found: Vec<String> = codes(&report)
+            .into_iter()
+            .filter(|c| c.starts_with("SIG"))
+            .collect();
+        if trusted {
+            assert_eq!(found, Vec::<String>::new(), "{key}");
+        } else {
+            assert_eq!(code, 1, "{key}: {found:?}");
+            assert!(
+                found.contains(&"SIG006".to_string()) && found.contains(&"SIG003".to_string()),
+                "{found:?}"
+            );
+        }
+    }
+}

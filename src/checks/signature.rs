@@ -189,6 +189,13 @@ fn check_component(
             .and_then(|real| crate::sign::keys::read_public(&real).ok());
         match trusted_key {
             Some(key) if ctx.signatures.trusted.iter().any(|(_, trusted)| *trusted == key) => {}
+            // a key pinned by fingerprint in the policy is trusted by its content too
+            Some(key)
+                if crate::sign::keys::ed25519_fingerprint(&key)
+                    .is_some_and(|print| ctx.signatures.anchors.contains(&print)) =>
+            {
+                keys = vec![(public.value.to_string(), key)];
+            }
             Some(key) => {
                 out.push(ctx.draft(
                     Code::Sig006,
