@@ -776,7 +776,7 @@ fn manifest_of(payload: &[u8]) -> Result<Signed, Outcome> {
 
 /// Bytes from hex digits (either case).
 fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
