@@ -375,16 +375,16 @@ fn every_part_of_a_keyless_bundle_is_checked() {
     }
 }
 
+/// The public-good trust root of the testdata, as JSON to edit.
+fn public_good_trust_root() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sigstore/trusted_root.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 #[test]
 fn a_trust_root_without_the_signing_authority_rejects_keyless_bundles() {
     let (_dir, root) = keyless("v1.1.0", SIGNER);
-    let mut trust: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sigstore/trusted_root.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut trust = public_good_trust_root();
     trust["certificateAuthorities"] = serde_json::json!([]);
     std::fs::write(root.join("trust.json"), serde_json::to_vec(&trust).unwrap()).unwrap();
     let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
@@ -610,13 +610,7 @@ fn ed25519ph_bundles_as_the_go_port_signs_them_verify_and_pure_ed25519_does_not(
 #[test]
 fn trust_root_on_the_command_line_replaces_the_embedded_one() {
     let (_dir, root) = keyless("v1.1.0", SIGNER);
-    let mut trust: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sigstore/trusted_root.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut trust = public_good_trust_root();
     trust["tlogs"] = serde_json::json!([]);
     std::fs::write(root.join("no-logs.json"), serde_json::to_vec(&trust).unwrap()).unwrap();
     let (_, report) = json_report(&root, &["--trust-root", "no-logs.json"]);

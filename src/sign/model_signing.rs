@@ -630,10 +630,15 @@ fn compare_pieces(
         problems.push(format!("missing {name}"));
     }
     problems.dedup();
+    verdict(problems, method, present.len())
+}
+
+/// The model's verdict from the differences found: none is verified (the anchor is filled in by the caller).
+fn verdict(problems: Vec<String>, method: &'static str, files: usize) -> Outcome {
     if problems.is_empty() {
         Outcome::Verified {
             method,
-            files: present.len(),
+            files,
             anchor: String::new(),
             identity: None,
         }
@@ -971,16 +976,7 @@ fn compare_model(request: &Request<'_>, signed: &Signed, method: &'static str) -
     for name in signed.files.keys().filter(|name| !seen.contains(&name.as_str())) {
         problems.push(format!("missing file {name}"));
     }
-    if problems.is_empty() {
-        Outcome::Verified {
-            method,
-            files: present.len(),
-            anchor: String::new(),
-            identity: None,
-        }
-    } else {
-        Outcome::Mismatch(problems.join("; "))
-    }
+    verdict(problems, method, present.len())
 }
 
 #[cfg(test)]
