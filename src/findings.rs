@@ -220,7 +220,8 @@ met (or the answer is revised with a justification)." }
     Chk003 = "CHK003" { "checklist", Warning, [],
         "a checklist answer predates a change to the manifest",
         "The answer was given for another version of aibom.toml (its `bom_sha256` differs), so it may no longer hold. \
-Confirm it again with `aitrust checklist`; until then the item is open." }
+Confirm it again with `aitrust checklist`; until then the item is open. An \"unmet\" answer never goes out of force \
+this way: it stays CHK002 until a person changes it." }
     Doc001 = "DOC001" { "documentation", Warning, ["trust-transparency"],
         "a component has no model or dataset card",
         "Without a card nobody can tell what a model or dataset is for, what it was trained on, how it was evaluated or what its limits are. Declare its card with `card = \"...\"` (copy the publisher's, or write one)." }

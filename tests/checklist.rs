@@ -120,6 +120,40 @@ fn answers_pass_fail_and_go_stale() {
         (Some("open"), Some(true))
     );
     assert!(all_codes(&report).contains(&"CHK003".to_string()));
+    // but an "unmet" answer still fails: a changed manifest never opens the gate
+    let monitoring = item(&report, "global", "trust-model-monitoring");
+    assert_eq!(
+        (monitoring["status"].as_str(), monitoring["stale"].as_bool()),
+        (Some("fail"), Some(true))
+    );
+    assert!(all_codes(&report).contains(&"CHK002".to_string()));
+}
+
+#[test]
+fn a_comment_in_the_manifest_cannot_turn_an_unmet_answer_into_a_pass() {
+    let (_dir, root) = project("clean");
+    let digest = manifest_digest(&root);
+    std::fs::write(
+        root.join("aibom.answers.toml"),
+        answer("trust-model-monitoring", "unmet", &digest),
+    )
+    .unwrap();
+    let (code, _) = json_report(&root, &[]);
+    assert_eq!(code, 1);
+    let manifest = root.join("aibom.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n# reviewed\n")).unwrap();
+    let (code, report) = json_report(&root, &[]);
+    assert_eq!(code, 1, "the unmet answer must still fail");
+    let chk002: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CHK002")
+        .collect();
+    assert_eq!(chk002.len(), 1);
+    assert_eq!(chk002[0]["severity"], "error");
+    assert!(chk002[0]["message"].as_str().unwrap().contains("unmet"));
 }
 
 #[test]

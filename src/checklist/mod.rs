@@ -292,7 +292,10 @@ pub fn walk(
                 .collect();
             let answer = answers.and_then(|answers| answers.for_item(&checklist.id, &item.id));
             let stale = answer.is_some_and(|answer| answer.bom_sha256 != manifest_sha256);
-            let (status, reason) = decide(item, &evidence, answer.filter(|_| !stale), stale, checks_run);
+            // A stale "met" or "not-applicable" loses its force; a stale "unmet" does not: only a person
+            // changing it ends it, so no edit to the manifest (a comment, a reformat) can open the gate.
+            let in_force = answer.filter(|answer| !stale || answer.status == AnswerStatus::Unmet);
+            let (status, reason) = decide(item, &evidence, in_force, stale, checks_run);
             ItemReport {
                 id: item.id.clone(),
                 title: item.title.clone(),
@@ -332,8 +335,15 @@ pub fn item_findings(report: &ChecklistReport, required: bool, out: &mut crate::
                 (
                     Code::Chk002,
                     format!(
-                        "{}/{} ({}) was answered \"unmet\"",
-                        report.id, item.id, item.title
+                        "{}/{} ({}) was answered \"unmet\"{}",
+                        report.id,
+                        item.id,
+                        item.title,
+                        if item.stale {
+                            " (for an older manifest; it stays unmet until a person changes the answer)"
+                        } else {
+                            ""
+                        }
                     ),
                     Severity::Error,
                 )
