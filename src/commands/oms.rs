@@ -129,16 +129,16 @@ fn relative_ignores(model: &Path, paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-fn pem_certificates(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, Error> {
+/// The certificates of PEM files, in order, as DER (the one loader of `sign-model` and `sign --cert`).
+pub(crate) fn pem_certificates(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, Error> {
+    use x509_cert::der::Encode as _;
     let mut all = Vec::new();
     for path in paths {
         let text = read_text(path, "certificate")?;
-        for block in crate::sign::keys::pem_blocks(&text) {
-            let (label, der) = x509_cert::der::pem::decode_vec(block.as_bytes())
-                .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
-            if label == "CERTIFICATE" {
-                all.push(der);
-            }
+        let certificates = x509_cert::Certificate::load_pem_chain(text.as_bytes())
+            .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
+        for certificate in certificates {
+            all.push(certificate.to_der().map_err(|e| Error::msg(e.to_string()))?);
         }
     }
     Ok(all)

@@ -90,18 +90,9 @@ pub fn sign_model_component(
     let certificates = match certificate {
         None => None,
         Some((leaf, chain)) => {
-            let mut all = Vec::new();
-            for path in std::iter::once(leaf).chain(chain.iter().map(PathBuf::as_path)) {
-                let text = crate::fsutil::read_text(path, crate::fsutil::limits::KEY)
-                    .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
-                let certs = x509_cert::Certificate::load_pem_chain(text.as_bytes())
-                    .map_err(|e| Error::msg(format!("certificate {}: {e}", path.display())))?;
-                for cert in certs {
-                    use x509_cert::der::Encode as _;
-                    all.push(cert.to_der().map_err(|e| Error::msg(e.to_string()))?);
-                }
-            }
-            Some(all)
+            let mut paths = vec![leaf.to_path_buf()];
+            paths.extend(chain.iter().cloned());
+            Some(super::oms::pem_certificates(&paths)?)
         }
     };
     let ignores: Vec<String> = signature
