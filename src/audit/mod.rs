@@ -71,29 +71,32 @@ fn read_signatures(
         crate::fsutil::read_in_root(&bom.root, &signature, crate::fsutil::limits::SIGNATURE)
             .map_err(|e| e.to_string())
     });
-    let trust_root = match (trust_root_option, &bom.policy.signatures.trust_root) {
-        (Some(file), _) => {
-            let bytes = crate::fsutil::read_file(file, crate::fsutil::limits::KEY)
-                .map_err(|error| LoadError::Unusable(format!("trust root {}: {error}", file.display())))?;
-            Some(crate::sign::sigstore::TrustRoot::parse(&bytes).map_err(|error| {
-                LoadError::Unusable(format!(
-                    "trust root {}: {error} (give a Sigstore trusted_root.json)",
-                    file.display()
-                ))
-            })?)
-        }
-        (None, Some(path)) => {
-            let file = path.value.under(&bom.policy.base);
-            let bytes = crate::fsutil::read_in_root(&bom.policy.base, &file, crate::fsutil::limits::KEY)
-                .map_err(|error| LoadError::Unusable(format!("trust root {}: {error}", path.value)))?;
-            Some(crate::sign::sigstore::TrustRoot::parse(&bytes).map_err(|error| {
-                LoadError::Unusable(format!(
-                    "trust root {}: {error} (give a Sigstore trusted_root.json)",
-                    path.value
-                ))
-            })?)
-        }
+    // `--trust-root` (any path the user gives) over the policy's (inside the policy's directory)
+    let source = match (trust_root_option, &bom.policy.signatures.trust_root) {
+        (Some(file), _) => Some((
+            file.display().to_string(),
+            crate::fsutil::read_file(file, crate::fsutil::limits::KEY),
+        )),
+        (None, Some(path)) => Some((
+            path.value.to_string(),
+            crate::fsutil::read_in_root(
+                &bom.policy.base,
+                &path.value.under(&bom.policy.base),
+                crate::fsutil::limits::KEY,
+            ),
+        )),
         (None, None) => None,
+    };
+    let trust_root = match source {
+        Some((name, bytes)) => {
+            let bytes = bytes.map_err(|error| LoadError::Unusable(format!("trust root {name}: {error}")))?;
+            Some(crate::sign::sigstore::TrustRoot::parse(&bytes).map_err(|error| {
+                LoadError::Unusable(format!(
+                    "trust root {name}: {error} (give a Sigstore trusted_root.json)"
+                ))
+            })?)
+        }
+        None => None,
     };
     Ok(Signatures {
         trusted,
