@@ -139,6 +139,12 @@ the repository decides. Fix the manifest, or ask the publisher to fix the card."
         "a license policy entry is not used",
         "An entry of `licenses.allow` or `licenses.exceptions` matches no component's license. Unused entries make the \
 policy say more than the project relies on; remove them (cargo-deny reports the same as `license-not-encountered`)." }
+    Lic011 = "LIC011" { "license", Warning, ["license-to-use", "target-uses"],
+        "the manifest does not say how the project uses its AI parts",
+        "Without `[usage]` (or without its `purpose`) the license rules cannot decide whether a non-commercial, \
+research-only or use-restricted license allows this project: every such license is left to a person. Declare \
+`[usage] purpose` (commercial, research, internal or personal) and `deployment`, and the activities (fine-tune, \
+distill, redistribute-weights, ...)." }
     Sig001 = "SIG001" { "signature", Error, ["trust-model-deployment"],
         "a signature does not verify",
         "The signature is malformed for its type, was made by a key the policy does not trust, or does not match what \
@@ -218,10 +224,19 @@ checklists `policy.checklist.require` names." }
         "A person recorded that the project does not meet this item. The deployment should not go ahead until it is \
 met (or the answer is revised with a justification)." }
     Chk003 = "CHK003" { "checklist", Warning, [],
-        "a checklist answer predates a change to the manifest",
-        "The answer was given for another version of aibom.toml (its `bom_sha256` differs), so it may no longer hold. \
-Confirm it again with `aitrust checklist`; until then the item is open. An \"unmet\" answer never goes out of force \
+        "a checklist answer predates a change to what it judges",
+        "Each checklist item judges a part of the project (its scope: the components, their licenses and usage, \
+their files, ...). The answer records what that part held; something in it changed since (the finding says what: a \
+component added, a file digest, a license), so the answer may no longer hold. A comment or a reformat of aibom.toml \
+changes nothing. Confirm, amend or withdraw it with `aitrust checklist --stale`; until then the item is open. An \"unmet\" answer never goes out of force \
 this way: it stays CHK002 until a person changes it." }
+    Chk004 = "CHK004" { "checklist", Warning, [],
+        "a checklist answer's evidence no longer holds",
+        "Every audit checks an answer's evidence again: a file must be inside the project and still hold the bytes \
+it held when the answer was given (its recorded sha256). A file that changed, is gone, is unreadable, leaves the \
+project, or was recorded without a digest cannot back the answer, so a \"met\" or \"not-applicable\" answer loses \
+its force and the item is open. An error for a checklist the policy requires, a warning otherwise. Restore the file, \
+or answer again with `aitrust checklist --item ID`, which records the file's digest. Web addresses are kept as given." }
     Doc001 = "DOC001" { "documentation", Warning, ["trust-transparency"],
         "a component has no model or dataset card",
         "Without a card nobody can tell what a model or dataset is for, what it was trained on, how it was evaluated or what its limits are. Declare its card with `card = \"...\"` (copy the publisher's, or write one)." }

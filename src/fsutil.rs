@@ -218,10 +218,17 @@ pub struct EditLock {
 impl EditLock {
     /// Waits for and takes the lock for editing `path`.
     pub fn take(path: &Path) -> io::Result<Self> {
+        Self::take_announced(path, &mut |_| {})
+    }
+
+    /// Takes the lock for editing `path`; when another process holds it, first calls `waiting` with what the
+    /// holder wrote into the lock file (its process id and when it took the lock), then waits. The holder's
+    /// note is written once the lock is taken.
+    pub fn take_announced(path: &Path, waiting: &mut dyn FnMut(&str)) -> io::Result<Self> {
         let mut name = path.as_os_str().to_owned();
         name.push(".lock");
         let mut options = std::fs::OpenOptions::new();
-        options.create(true).truncate(false).write(true);
+        options.create(true).truncate(false).read(true).write(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt as _;
@@ -231,7 +238,32 @@ impl EditLock {
         if !file.metadata()?.is_file() {
             return Err(invalid("the lock file is not a regular file"));
         }
-        file.lock()?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = (&file).take(512).read_to_string(&mut holder);
+                let holder = holder.trim();
+                waiting(if holder.is_empty() {
+                    "another aitrust session"
+                } else {
+                    holder
+                });
+                file.lock()?;
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(error),
+        }
+        let note = format!(
+            "aitrust (process {}) since {}",
+            std::process::id(),
+            time::OffsetDateTime::now_utc()
+                .replace_nanosecond(0)
+                .ok()
+                .and_then(|now| now.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_default()
+        );
+        file.set_len(0)?;
+        (&file).write_all(note.as_bytes())?;
         Ok(Self { file })
     }
 }

@@ -174,6 +174,16 @@ struct CheckArgs {
     /// signatures.trust_root, else the embedded public-good root].
     #[arg(long, value_name = "FILE")]
     trust_root: Option<PathBuf>,
+    /// Exit 1 from this verdict on: `review` also fails the gate when a person must still decide something
+    /// (the policy's `gate = "review"` does the same) [default: fail].
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    deny: Option<DenyArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DenyArg {
+    Review,
+    Fail,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -280,8 +290,12 @@ struct ChecklistArgs {
     #[arg(long)]
     answers: Option<PathBuf>,
     /// Walk every item, not only the open and stale ones.
-    #[arg(long, conflicts_with_all = ["item", "status"])]
+    #[arg(long, conflicts_with_all = ["item", "status", "stale"])]
     all: bool,
+    /// Walk only the answers that went stale or whose evidence no longer holds, showing what changed:
+    /// confirm (one key), amend or withdraw each.
+    #[arg(long, conflicts_with_all = ["item", "status"])]
+    stale: bool,
     /// Walk one item.
     #[arg(long, conflicts_with = "status")]
     item: Option<String>,
@@ -320,29 +334,6 @@ struct Stderr;
 impl Console for Stderr {
     fn say(&mut self, message: &str) {
         say(message);
-    }
-}
-
-/// Reads answers from the terminal, one line each; prompts go to stderr.
-struct TerminalPrompter;
-
-impl aitrust::checklist::interactive::Prompter for TerminalPrompter {
-    fn say(&mut self, text: &str) {
-        say(text);
-    }
-
-    fn ask(&mut self, prompt: &str, default: Option<&str>) -> io::Result<Option<String>> {
-        let mut stderr = io::stderr().lock();
-        match default {
-            Some(default) => write!(stderr, "{prompt} [{default}]: ")?,
-            None => write!(stderr, "{prompt}: ")?,
-        }
-        stderr.flush()?;
-        let mut line = String::new();
-        if io::stdin().read_line(&mut line)? == 0 {
-            return Ok(None);
-        }
-        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
     }
 }
 
@@ -430,7 +421,11 @@ fn run(command: Command) -> Result<Outcome, Error> {
                 Format::Markdown => check::Format::Markdown,
             };
             let summary = check::StepSummary::from_env();
-            check::check(&inputs, format, args.output.as_deref(), &summary, console)
+            let deny = args.deny.map(|deny| match deny {
+                DenyArg::Review => aitrust::report::Verdict::Review,
+                DenyArg::Fail => aitrust::report::Verdict::Fail,
+            });
+            check::check(&inputs, format, args.output.as_deref(), &summary, console, deny)
         }
         Command::Report(args) => {
             let inputs = audit_inputs(args.manifest, args.policy, args.answers, args.now, terminal, None);
@@ -458,12 +453,14 @@ fn run(command: Command) -> Result<Outcome, Error> {
                 checklist: args.checklist,
                 answers: args.answers,
                 all: args.all,
+                stale: args.stale,
                 item: args.item,
                 status: args.status,
                 now: args.now,
             };
             let has_terminal = io::stdin().is_terminal() && terminal;
-            commands::checklist::run(&options, has_terminal, &mut TerminalPrompter)
+            let mut prompter = aitrust::checklist::terminal::Terminal;
+            commands::checklist::run(&options, has_terminal, &mut prompter)
         }
         Command::Lock {
             manifest,

@@ -180,6 +180,7 @@ fn commands_run_as_library_calls_without_the_binary() {
         None,
         &check::StepSummary::default(),
         &mut console,
+        None,
     )
     .unwrap();
     assert_eq!(outcome.status, Status::Pass);
@@ -208,6 +209,7 @@ fn commands_run_as_library_calls_without_the_binary() {
         None,
         &check::StepSummary::default(),
         &mut console,
+        None,
     )
     .unwrap_err();
     assert!(error.to_string().contains("does not exist"), "{error}");

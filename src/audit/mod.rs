@@ -123,16 +123,14 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     }
     let known = Checklist::known(walked.iter().map(|(c, _)| c.clone()));
     let known_refs: Vec<&Checklist> = known.iter().collect();
-    let answers = match &options.answers {
-        Some(path) => Some(checklist::answers::load(path, &known_refs)?),
-        None => {
-            let path = default_answers_path(&options.manifest);
-            if path.exists() {
-                Some(checklist::answers::load(&path, &known_refs)?)
-            } else {
-                None
-            }
-        }
+    let answers_path = options
+        .answers
+        .clone()
+        .unwrap_or_else(|| default_answers_path(&options.manifest));
+    let answers = if options.answers.is_some() || answers_path.exists() {
+        Some(checklist::answers::load(&answers_path, &known_refs)?)
+    } else {
+        None
     };
     let inventory = local::inventory(&bom, options.progress);
     let licensing = license::assess::assess(&bom, license::KnowledgeBase::embedded());
@@ -162,8 +160,14 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
     };
     let mut findings = Findings::new(&bom.policy);
     checks::run_all(&ctx, &mut findings);
-    let manifest_sha256 = bom.sha256.to_string();
     let evidence = findings.snapshot();
+    let snapshot = checklist::Snapshot::of(&bom);
+    let answers_dir = crate::tomlfile::reader::parent_directory(&answers_path);
+    let judge = checklist::Judge {
+        snapshot: &snapshot,
+        answers_dir: &answers_dir,
+        root: &bom.root,
+    };
     let mut reports = Vec::new();
     for (walked_checklist, required) in &walked {
         let report = checklist::walk(
@@ -171,7 +175,7 @@ pub fn run(options: &AuditOptions) -> Result<Audit, LoadError> {
             &evidence,
             answers.as_ref(),
             &checks::names(),
-            &manifest_sha256,
+            &judge,
         );
         checklist::item_findings(&report, *required, &mut findings);
         reports.push(report);

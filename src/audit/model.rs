@@ -42,14 +42,44 @@ pub struct ProjectReport {
     pub license: Option<String>,
 }
 
-/// pass | fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+/// pass | review | fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// No error finding.
+    /// Nothing is left for a person: no error, no warning, no open checklist item.
     Pass,
+    /// No error, but something a person must decide: a warning (a license that needs review, an unanswered
+    /// question, a stale answer) or an open checklist item.
+    Review,
     /// At least one error finding.
     Fail,
+}
+
+impl Verdict {
+    /// As written in reports: `pass`, `review`, `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Review => "review",
+            Self::Fail => "fail",
+        }
+    }
+
+    /// The verdict of findings and checklists: fail on an error; review on a warning or an item still open
+    /// (whatever made it open); pass only when nothing is left for a person.
+    pub fn of(summary: &Summary, checklists: &[ChecklistReport]) -> Self {
+        let open = checklists
+            .iter()
+            .flat_map(|checklist| &checklist.items)
+            .any(|item| item.status == crate::checklist::ItemStatus::Open);
+        if summary.errors > 0 {
+            Self::Fail
+        } else if summary.warnings > 0 || open {
+            Self::Review
+        } else {
+            Self::Pass
+        }
+    }
 }
 
 /// Counts.
@@ -146,8 +176,10 @@ pub struct Audit {
     pub project: ProjectReport,
     /// The manifest.
     pub manifest: ManifestRef,
-    /// pass | fail.
+    /// pass | review | fail: `review` when nothing failed but a person must still decide something.
     pub verdict: Verdict,
+    /// The verdict from which `aitrust check` exits 1: `fail`, or `review` under `policy.gate = "review"`.
+    pub gate: Verdict,
     /// Counts.
     pub summary: Summary,
     /// Every model and dataset.
@@ -224,11 +256,11 @@ impl Audit {
                 path: bom.source.display_path(),
                 sha256: bom.sha256.to_string(),
             },
-            verdict: if summary.errors > 0 {
-                Verdict::Fail
-            } else {
-                Verdict::Pass
-            },
+            verdict: Verdict::of(&summary, &checklists),
+            gate: bom.policy.gate.as_ref().map_or(Verdict::Fail, |gate| match gate.value {
+                crate::bom::policy::Gate::Fail => Verdict::Fail,
+                crate::bom::policy::Gate::Review => Verdict::Review,
+            }),
             summary,
             components,
             findings,

@@ -16,6 +16,11 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// The verdict from which `aitrust check` exits 1: `fail` (the default) or `review`.
+    Gate { Fail = "fail", Review = "review" }
+}
+
+choice_enum! {
     /// What a finding code's severity becomes.
     Level { Allow = "allow", Warn = "warn", Deny = "deny" }
 }
@@ -54,6 +59,9 @@ pub struct Policy {
     /// Which checklists must be complete.
     #[serde(default)]
     pub checklist: ChecklistPolicy,
+    /// The verdict from which `aitrust check` exits 1: `fail` (default) or `review`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Spanned<Gate>>,
     /// Severity per finding code: allow | warn | deny.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub levels: BTreeMap<String, Spanned<Level>>,
@@ -241,6 +249,7 @@ pub(crate) fn read_policy(
         .unwrap_or_default();
     let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
     let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
+    let gate = table.choice::<Gate>("gate");
     let (levels, level_codes) = table
         .table("levels")
         .map(|t| read_levels(t, collector))
@@ -252,6 +261,7 @@ pub(crate) fn read_policy(
         maintenance,
         publishers,
         checklist,
+        gate,
         levels,
         base,
         is_given: true,

@@ -7,7 +7,10 @@
 //! item names has actually run: a check that does not exist yet is unknown, and unknown is never a pass.
 
 pub mod answers;
+pub mod evidence;
 pub mod interactive;
+pub mod scope;
+pub mod terminal;
 
 use std::path::Path;
 
@@ -16,7 +19,9 @@ use serde::Serialize;
 use crate::diag::{FileProblems, Problem, SourceFile};
 use crate::findings::{Code, Finding, Severity};
 use crate::tomlfile::reader::TableReader;
-pub use answers::{Answer, AnswerStatus, Answers};
+pub use answers::{Answer, AnswerStatus, Answers, Decision};
+pub use evidence::{EvidenceCheck, EvidenceState};
+pub use scope::{Recorded, Scope, Snapshot};
 
 /// The checklist shipped with aitrust.
 pub const GLOBAL_TOML: &str = include_str!("../../checklists/global.toml");
@@ -68,6 +73,9 @@ pub struct Item {
     pub needs_person: bool,
     /// Must a "met" answer cite evidence?
     pub evidence_required: bool,
+    /// What its answer judges (`manifest` when the checklist names nothing): an edit outside leaves the answer
+    /// current, an edit inside makes it stale.
+    pub scope: Vec<Scope>,
     /// Where its id was written.
     pub span: crate::diag::Span,
     /// The document the question comes from.
@@ -192,6 +200,7 @@ fn read_item(mut table: TableReader<'_, '_>) -> Option<Item> {
     let checks = table.strings("checks");
     let needs_person = table.boolean("needs_person");
     let evidence_required = table.boolean("evidence_required");
+    let scope: Vec<Scope> = table.choices::<Scope>("scope").into_iter().map(|s| s.value).collect();
     let source = table.string("source").map(|s| s.value);
     table.finish();
     let id = id?;
@@ -205,6 +214,11 @@ fn read_item(mut table: TableReader<'_, '_>) -> Option<Item> {
         checks: checks.into_iter().map(|c| c.value).collect(),
         needs_person: needs_person.is_some_and(|n| n.value),
         evidence_required: evidence_required.is_some_and(|e| e.value),
+        scope: if scope.is_empty() {
+            vec![Scope::Manifest]
+        } else {
+            scope
+        },
     })
 }
 
@@ -249,8 +263,23 @@ pub struct ItemReport {
     pub evidence: Vec<String>,
     /// The answer, if one was given.
     pub answer: Option<Answer>,
-    /// True when the answer was given for another version of the manifest.
+    /// True when what the item judges changed since the answer.
     pub stale: bool,
+    /// What the item's answer judges.
+    pub scope: Vec<Scope>,
+    /// What changed in its scope since the answer ("model `m` added", "dataset `d`: file digests changed").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    /// The answer's evidence, checked again by this audit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answer_evidence: Vec<EvidenceCheck>,
+}
+
+impl ItemReport {
+    /// The answer's evidence that no longer holds.
+    pub fn evidence_problems(&self) -> impl Iterator<Item = &EvidenceCheck> {
+        self.answer_evidence.iter().filter(|check| check.state.is_problem())
+    }
 }
 
 /// The checklist in the report.
@@ -262,13 +291,64 @@ pub struct ChecklistReport {
     pub items: Vec<ItemReport>,
 }
 
+/// What answers are judged against: the manifest's parts now, and where evidence files may be.
+pub struct Judge<'a> {
+    /// Every part of the manifest now.
+    pub snapshot: &'a Snapshot,
+    /// The answers file's directory: evidence paths are relative to it.
+    pub answers_dir: &'a Path,
+    /// The project root evidence may not leave.
+    pub root: &'a Path,
+}
+
+/// Is an answer still about what its item judges now? `(stale, what changed)`.
+pub fn staleness(item: &Item, answer: &Answer, snapshot: &Snapshot) -> (bool, Vec<String>) {
+    match (&answer.scope, &answer.bom_sha256) {
+        (Some(recorded), _) => {
+            let changes = scope::changes(recorded, &snapshot.record(&item.scope));
+            (!changes.is_empty(), changes)
+        }
+        (None, Some(bom)) if *bom == snapshot.manifest_sha256 => (false, Vec::new()),
+        (None, Some(_)) => (
+            true,
+            vec![
+                "the manifest changed since (the answer is in the first answers format, which records only the manifest's digest)"
+                    .to_string(),
+            ],
+        ),
+        (None, None) => (true, vec!["the answer records nothing it judged".to_string()]),
+    }
+}
+
+/// Reads the first answers format into the new one: an answer bound to the manifest's digest that is the
+/// manifest's digest now judged what the manifest holds now, so it is bound to its item's scope as it is now.
+/// Stale answers of the first format keep `bom_sha256` (nobody knows what their scope held). Returns how many
+/// answers were migrated.
+pub fn migrate(answers: &mut Answers, checklist: &Checklist, snapshot: &Snapshot) -> usize {
+    let mut migrated = 0;
+    for answer in &mut answers.answers {
+        let Some(item) = (answer.checklist == checklist.id)
+            .then(|| checklist.item(&answer.item))
+            .flatten()
+        else {
+            continue;
+        };
+        if answer.scope.is_none() && answer.bom_sha256.as_deref() == Some(snapshot.manifest_sha256.as_str()) {
+            answer.scope = Some(snapshot.record(&item.scope));
+            answer.bom_sha256 = None;
+            migrated += 1;
+        }
+    }
+    migrated
+}
+
 /// Decides every item's status.
 pub fn walk(
     checklist: &Checklist,
     findings: &[Finding],
     answers: Option<&Answers>,
     checks_run: &[&str],
-    manifest_sha256: &str,
+    judge: &Judge<'_>,
 ) -> ChecklistReport {
     let items = checklist
         .items
@@ -291,11 +371,32 @@ pub fn walk(
                 .filter(|finding| finding.check != "checklist")
                 .collect();
             let answer = answers.and_then(|answers| answers.for_item(&checklist.id, &item.id));
-            let stale = answer.is_some_and(|answer| answer.bom_sha256 != manifest_sha256);
-            // A stale "met" or "not-applicable" loses its force; a stale "unmet" does not: only a person
-            // changing it ends it, so no edit to the manifest (a comment, a reformat) can open the gate.
-            let in_force = answer.filter(|answer| !stale || answer.status == AnswerStatus::Unmet);
-            let (status, reason) = decide(item, &evidence, in_force, stale, checks_run);
+            let given = answer.filter(|answer| !answer.is_withdrawn());
+            let (stale, changes) = given.map_or((false, Vec::new()), |answer| {
+                staleness(item, answer, judge.snapshot)
+            });
+            let answer_evidence = given.map_or_else(Vec::new, |answer| {
+                evidence::verify(&answer.evidence, judge.answers_dir, judge.root)
+            });
+            let broken: Vec<String> = answer_evidence
+                .iter()
+                .filter(|check| check.state.is_problem())
+                .map(EvidenceCheck::describe)
+                .collect();
+            // A stale "met" or "not-applicable", or one whose evidence no longer holds, loses its force; an
+            // "unmet" does not: only a person changing it ends it, so no edit can open the gate.
+            let lapsed = if !broken.is_empty() {
+                Some(format!("its answer's evidence no longer holds ({})", broken.join("; ")))
+            } else if stale {
+                Some(format!(
+                    "its answer predates a change to what it judges ({}): confirm it with `aitrust checklist --stale`",
+                    changes.join("; ")
+                ))
+            } else {
+                None
+            };
+            let in_force = given.filter(|answer| lapsed.is_none() || answer.status == AnswerStatus::Unmet);
+            let (status, reason) = decide(item, &evidence, in_force, lapsed, checks_run);
             ItemReport {
                 id: item.id.clone(),
                 title: item.title.clone(),
@@ -307,6 +408,9 @@ pub fn walk(
                     .collect(),
                 answer: answer.cloned(),
                 stale,
+                scope: item.scope.clone(),
+                changes,
+                answer_evidence,
             }
         })
         .collect();
@@ -316,8 +420,9 @@ pub fn walk(
     }
 }
 
-/// Findings for items that are open (CHK001), answered "unmet" (CHK002) or answered for an older manifest
-/// (CHK003). Open and stale items are errors in a required checklist, warnings otherwise.
+/// Findings for items that are open (CHK001), answered "unmet" (CHK002), answered before a change to what
+/// they judge (CHK003), or answered with evidence that no longer holds (CHK004). Open, stale and
+/// broken-evidence items are errors in a required checklist, warnings otherwise; "unmet" is always an error.
 pub fn item_findings(report: &ChecklistReport, required: bool, out: &mut crate::findings::Findings) {
     let severity = if required {
         Severity::Error
@@ -325,55 +430,73 @@ pub fn item_findings(report: &ChecklistReport, required: bool, out: &mut crate::
         Severity::Warning
     };
     for item in &report.items {
-        let (code, message, severity) = match item.status {
-            ItemStatus::Fail
-                if item
-                    .answer
-                    .as_ref()
-                    .is_some_and(|a| a.status == AnswerStatus::Unmet) =>
-            {
-                (
-                    Code::Chk002,
-                    format!(
-                        "{}/{} ({}) was answered \"unmet\"{}",
-                        report.id,
-                        item.id,
-                        item.title,
-                        if item.stale {
-                            " (for an older manifest; it stays unmet until a person changes the answer)"
-                        } else {
-                            ""
-                        }
-                    ),
-                    Severity::Error,
-                )
-            }
-            ItemStatus::Open if item.stale => (
-                Code::Chk003,
-                format!("{}/{} ({}): {}", report.id, item.id, item.title, item.reason),
-                severity,
-            ),
-            ItemStatus::Open => (
-                Code::Chk001,
-                format!(
-                    "{}/{} ({}) is open: {}",
-                    report.id, item.id, item.title, item.reason
-                ),
-                severity,
-            ),
-            _ => continue,
+        let label = format!("{}/{} ({})", report.id, item.id, item.title);
+        let unmet = item
+            .answer
+            .as_ref()
+            .is_some_and(|a| a.status == AnswerStatus::Unmet && !a.is_withdrawn());
+        let broken: Vec<String> = item.evidence_problems().map(EvidenceCheck::describe).collect();
+        let mut push = |code, message: String, severity, help: String| {
+            out.push(crate::findings::Draft {
+                code,
+                component: None,
+                message,
+                help,
+                location: None,
+                severity: Some(severity),
+            });
         };
-        out.push(crate::findings::Draft {
-            code,
-            component: None,
-            message,
-            help: format!(
-                "answer it with `aitrust checklist --item {}` (or in aibom.answers.toml)",
-                item.id
+        let answer_help = format!(
+            "answer it with `aitrust checklist --item {}` (or in aibom.answers.toml)",
+            item.id
+        );
+        if !broken.is_empty() {
+            push(
+                Code::Chk004,
+                format!("{label}: its answer's evidence no longer holds: {}", broken.join("; ")),
+                severity,
+                format!(
+                    "restore the evidence, or answer again with `aitrust checklist --item {}` so the answer cites what is there now",
+                    item.id
+                ),
+            );
+        }
+        match item.status {
+            ItemStatus::Fail if unmet => push(
+                Code::Chk002,
+                format!(
+                    "{label} was answered \"unmet\"{}",
+                    if item.stale {
+                        format!(
+                            " (before a change to what it judges: {}; it stays unmet until a person changes the answer)",
+                            item.changes.join("; ")
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                Severity::Error,
+                answer_help,
             ),
-            location: None,
-            severity: Some(severity),
-        });
+            // the evidence finding already says why the item is open
+            ItemStatus::Open if !broken.is_empty() => {}
+            ItemStatus::Open if item.stale => push(
+                Code::Chk003,
+                format!("{label}: {}", item.reason),
+                severity,
+                format!(
+                    "confirm, amend or withdraw it with `aitrust checklist --stale` (or `--item {}`)",
+                    item.id
+                ),
+            ),
+            ItemStatus::Open => push(
+                Code::Chk001,
+                format!("{label} is open: {}", item.reason),
+                severity,
+                answer_help,
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -381,7 +504,7 @@ fn decide(
     item: &Item,
     evidence: &[&Finding],
     answer: Option<&Answer>,
-    stale: bool,
+    lapsed: Option<String>,
     checks_run: &[&str],
 ) -> (ItemStatus, String) {
     let errors = evidence.iter().filter(|f| f.severity == Severity::Error).count();
@@ -413,22 +536,21 @@ fn decide(
         .filter(|f| f.severity == Severity::Warning)
         .count();
     if warnings > 0 && !answered_met {
-        return (
-            ItemStatus::Open,
-            format!(
-                "{warnings} warning{} need{} a person's decision",
-                plural(warnings),
-                if warnings == 1 { "s" } else { "" }
-            ),
+        let mut reason = format!(
+            "{warnings} warning{} need{} a person's decision",
+            plural(warnings),
+            if warnings == 1 { "s" } else { "" }
         );
+        if let Some(lapsed) = &lapsed {
+            reason.push_str(&format!("; {lapsed}"));
+        }
+        return (ItemStatus::Open, reason);
     }
     if item.needs_person && !answered_met {
-        let why = if stale {
-            "its answer predates a change to the manifest: confirm it again"
-        } else {
-            "needs a person's answer"
-        };
-        return (ItemStatus::Open, why.to_string());
+        return (
+            ItemStatus::Open,
+            lapsed.unwrap_or_else(|| "needs a person's answer".to_string()),
+        );
     }
     if !missing.is_empty() && !answered_met {
         return (
@@ -440,7 +562,10 @@ fn decide(
         );
     }
     if item.checks.is_empty() && !answered_met {
-        return (ItemStatus::Open, "needs a person's answer".to_string());
+        return (
+            ItemStatus::Open,
+            lapsed.unwrap_or_else(|| "needs a person's answer".to_string()),
+        );
     }
     let reason = if answered_met {
         "answered \"met\""

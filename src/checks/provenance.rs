@@ -223,11 +223,17 @@ fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings
 /// Has a person recorded a current "met" answer that names the publisher?
 fn review_recorded(ctx: &CheckCtx<'_>, publisher: &str) -> bool {
     let Some(answers) = ctx.answers else { return false };
-    let digest = ctx.bom.sha256.to_string();
+    let global = crate::checklist::Checklist::global();
+    let Some(item) = global.item("trust-model-deployment") else {
+        return false;
+    };
+    let snapshot = crate::checklist::Snapshot::of(ctx.bom);
     answers.answers.iter().any(|answer| {
-        answer.item == "trust-model-deployment"
+        answer.checklist == "global"
+            && answer.item == item.id
             && answer.status == AnswerStatus::Met
-            && answer.bom_sha256 == digest
+            && !answer.is_withdrawn()
+            && !crate::checklist::staleness(item, answer, &snapshot).0
             && answer
                 .justification
                 .to_ascii_lowercase()

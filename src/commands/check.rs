@@ -75,13 +75,15 @@ impl StepSummary {
     }
 }
 
-/// `aitrust check`: audits, renders in `format`, writes to `output` or returns it for stdout.
+/// `aitrust check`: audits, renders in `format`, writes to `output` or returns it for stdout. Exits 1 from
+/// the gate on: `fail` by default, `review` under `--deny review` (`deny`) or `policy.gate = "review"`.
 pub fn check(
     inputs: &AuditInputs,
     format: Format,
     output: Option<&Path>,
     summary: &StepSummary,
     console: &mut dyn Console,
+    deny: Option<Verdict>,
 ) -> Result<Outcome, Error> {
     let audit = inputs.run()?;
     let text = match format {
@@ -100,7 +102,9 @@ pub fn check(
         None => text,
     };
     append_step_summary(&audit, &inputs.manifest, summary, console);
-    Ok(Outcome::with_status(audit.verdict == Verdict::Fail, stdout))
+    // the stricter of the command line and the policy: `--deny` can raise the bar, never lower the policy's
+    let gate = deny.map_or(audit.gate, |deny| deny.min(audit.gate)).max(Verdict::Review);
+    Ok(Outcome::with_status(audit.verdict >= gate, stdout))
 }
 
 /// Renders the HTML or Markdown report of an audit, with the report's provenance.
@@ -144,10 +148,7 @@ pub fn report(
 
 /// The verdict as a lower-case word.
 pub(crate) fn verdict_word(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-    }
+    verdict.as_str()
 }
 
 /// Under GitHub Actions, appends the Markdown report to the job's step summary.

@@ -18,6 +18,8 @@ pub struct Options {
     pub answers: Option<PathBuf>,
     /// Walk every item.
     pub all: bool,
+    /// Walk the stale answers and those whose evidence no longer holds.
+    pub stale: bool,
     /// Walk one item.
     pub item: Option<String>,
     /// Print the statuses; ask nothing.
@@ -52,41 +54,61 @@ pub fn run(options: &Options, terminal: bool, prompter: &mut dyn Prompter) -> Re
     } else {
         checklist::Answers::default()
     };
+    let bom = crate::resolve::load(&options.manifest)?;
+    let snapshot = checklist::Snapshot::of(&bom);
+    let answers_dir = crate::tomlfile::reader::parent_directory(&answers_path);
     let report = checklist::walk(
         &selected,
         &audit.findings,
         Some(&answers),
         &crate::checks::names(),
-        &audit.manifest.sha256,
+        &checklist::Judge {
+            snapshot: &snapshot,
+            answers_dir: &answers_dir,
+            root: &bom.root,
+        },
     );
     if options.status {
         return Ok(Outcome::pass(crate::report::table::checklist_status(
             &selected, &report,
         )));
     }
-    let selection = match (&options.item, options.all) {
-        (Some(item), _) if selected.item(item).is_none() => {
+    let selection = match (&options.item, options.all, options.stale) {
+        (Some(item), _, _) if selected.item(item).is_none() => {
             return Err(Error::msg(format!(
                 "`{}` has no item `{item}`\nhelp: `aitrust checklist --status` lists them",
                 selected.id
             )));
         }
-        (Some(item), _) => interactive::Selection::Item(item.clone()),
-        (None, true) => interactive::Selection::All,
-        (None, false) => interactive::Selection::Open,
+        (Some(item), _, _) => interactive::Selection::Item(item.clone()),
+        (None, true, _) => interactive::Selection::All,
+        (None, false, true) => interactive::Selection::Stale,
+        (None, false, false) => interactive::Selection::Open,
     };
     let mut walk = interactive::Walk {
         checklist: &selected,
         report: &report,
         answers,
         answers_path,
-        bom_sha256: audit.manifest.sha256.clone(),
+        root: bom.root.clone(),
+        snapshot: &snapshot,
         default_author: interactive::git_identity(&base)
             .unwrap_or_else(|| "unknown (set git user.name)".to_string()),
         now: audit.generated_at.clone(),
     };
-    let count =
+    let ended =
         interactive::run(&mut walk, prompter, &selection).map_err(|error| Error::msg(error.to_string()))?;
-    prompter.say(&format!("{count} answer{} recorded.", super::plural(count)));
+    let saved = format!(
+        "{} decision{} saved to {}",
+        ended.saved,
+        super::plural(ended.saved),
+        walk.answers_path.display()
+    );
+    match ended.stopped_at {
+        Some(item) => prompter.say(&format!(
+            "\nStopped: {saved}; the answer to `{item}` in progress was not saved. Run `aitrust checklist` again to go on."
+        )),
+        None => prompter.say(&format!("\n{saved}.")),
+    }
     Ok(Outcome::pass(""))
 }

@@ -139,7 +139,11 @@ pub fn parse_now(now: Option<&str>) -> Result<time::OffsetDateTime, Error> {
                 ))
             },
         ),
-        None => Ok(time::OffsetDateTime::now_utc()),
+        // whole seconds: answers and reports record times people read
+        None => {
+            let now = time::OffsetDateTime::now_utc();
+            Ok(now.replace_nanosecond(0).unwrap_or(now))
+        }
     }
 }
 

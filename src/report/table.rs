@@ -15,6 +15,7 @@ pub fn render(audit: &Audit) -> String {
     let summary = &audit.summary;
     let verdict = match audit.verdict {
         Verdict::Pass => "PASS",
+        Verdict::Review => "REVIEW",
         Verdict::Fail => "FAIL",
     };
     let _ = writeln!(
@@ -34,6 +35,12 @@ pub fn render(audit: &Audit) -> String {
         summary.notes,
         plural(summary.notes),
     );
+    if audit.verdict == Verdict::Review {
+        let _ = writeln!(
+            out,
+            "Nothing failed, but a person must decide what is listed below before deployment (`--deny review` makes this exit 1)."
+        );
+    }
     out.push('\n');
     if !audit.components.is_empty() {
         out.push_str(&components_table(audit));
@@ -202,19 +209,27 @@ pub fn checklist_status(
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(100)
         .set_header(["item", "status", "why", "answer"]);
     for item in &report.items {
         let answer = item.answer.as_ref().map_or_else(
             || "-".to_string(),
             |a| {
-                format!(
-                    "{} by {} at {}{}",
+                let mut text = format!(
+                    "{} ({}), {}, {}",
                     a.status.as_str(),
-                    a.answered_by,
-                    a.answered_at,
-                    if item.stale { " (stale)" } else { "" }
-                )
+                    a.decision.as_str(),
+                    a.answered_by.split(" <").next().unwrap_or(&a.answered_by),
+                    a.answered_at.get(..10).unwrap_or(&a.answered_at),
+                );
+                if item.stale {
+                    text.push_str(", stale");
+                }
+                if item.evidence_problems().next().is_some() {
+                    text.push_str(", evidence broken");
+                }
+                text
             },
         );
         table.add_row([

@@ -231,10 +231,9 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
             issues,
         });
     }
-    Assessment {
-        components,
-        issues: unused_policy_entries(bom, &own, &policy),
-    }
+    let mut issues = usage_issues(bom);
+    issues.extend(unused_policy_entries(bom, &own, &policy));
+    Assessment { components, issues }
 }
 
 /// Models with their parents first (the manifest has no cycles: loading rejects them), in manifest order
@@ -338,6 +337,35 @@ fn card_issue(
         ),
         help: "find out which is right (the LICENSE file decides), then fix the manifest or ask the publisher to fix the card".into(),
     })
+}
+
+/// A manifest that does not say how it uses its components leaves the license rules undecided: a finding,
+/// never silence (a component-free manifest has nothing to judge, and BOM001 says so).
+fn usage_issues(bom: &Bom) -> Vec<Issue> {
+    if bom.components().next().is_none() {
+        return Vec::new();
+    }
+    let (span, message, help) = match (&bom.usage.span, &bom.usage.purpose) {
+        (None, _) => (
+            bom.project.name.span,
+            "the manifest has no [usage]: the license rules cannot tell whether this use is allowed".to_string(),
+            "add `[usage]` with `purpose` (commercial, research, internal or personal), `deployment` and `activities`",
+        ),
+        (Some(span), None) => (
+            *span,
+            "[usage] does not declare `purpose`: licenses that restrict commercial or research use cannot be judged"
+                .to_string(),
+            "add `purpose = \"commercial\"` (or research, internal, personal) to [usage]",
+        ),
+        (Some(_), Some(_)) => return Vec::new(),
+    };
+    vec![Issue {
+        code: Code::Lic011,
+        severity: None,
+        span,
+        message,
+        help: help.to_string(),
+    }]
 }
 
 /// Allow entries and exceptions that no component needed.
