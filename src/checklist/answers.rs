@@ -257,7 +257,11 @@ fn read_answer(
         .as_ref()
         .map(|j| j.value.trim().to_string())
         .unwrap_or_default();
-    if justification_text.is_empty() {
+    // a `?` or a lone mark says nothing an auditor can check
+    let says_something = justification_text
+        .split_whitespace()
+        .any(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+    if !says_something {
         collector.push(
             Problem::new(
                 justification.as_ref().map_or(status.span, |j| j.span),

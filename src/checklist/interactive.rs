@@ -608,7 +608,7 @@ fn ask_evidence(
             parse_evidence(text, base, root).map(|_| ())
         };
         let prompt = if none_yet {
-            format!("{prefix} Evidence (https://... or a file in the project; empty to finish)")
+            format!("{prefix} Evidence (https://... or a file; empty to finish)")
         } else {
             format!("{prefix} More evidence (empty to finish)")
         };

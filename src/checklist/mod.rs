@@ -396,7 +396,14 @@ pub fn walk(
                 None
             };
             let in_force = given.filter(|answer| lapsed.is_none() || answer.status == AnswerStatus::Unmet);
-            let (status, reason) = decide(item, &evidence, in_force, lapsed, checks_run);
+            let (status, mut reason) = decide(item, &evidence, in_force, lapsed.clone(), checks_run);
+            // an open item whose answer lapsed says so first, whatever else keeps it open
+            if let Some(lapsed) = lapsed
+                && status == ItemStatus::Open
+                && !reason.contains(&lapsed)
+            {
+                reason = format!("{lapsed}; {reason}");
+            }
             ItemReport {
                 id: item.id.clone(),
                 title: item.title.clone(),
