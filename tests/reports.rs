@@ -78,7 +78,7 @@ fn markdown_report_templates_and_step_summary() {
     assert_eq!(output.status.code(), Some(0));
     let markdown = std::fs::read_to_string(root.join("report.md")).unwrap();
     assert!(
-        markdown.starts_with("## AI supply-chain audit: ticket-router 0.3.0 — PASS"),
+        markdown.starts_with("## AI supply-chain audit: ticket-router 0.3.0 — REVIEW"),
         "{markdown}"
     );
     assert!(markdown.contains("| `tiny` | model | local | `Apache-2.0` |"));
@@ -104,7 +104,7 @@ fn markdown_report_templates_and_step_summary() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         std::fs::read_to_string(root.join("custom.html")).unwrap(),
-        "verdict=pass components=2"
+        "verdict=review components=2"
     );
     std::fs::write(root.join("templates/report.html.jinja"), "{% if %}").unwrap();
     let output = aitrust(
@@ -169,7 +169,7 @@ fn attestations_prove_a_current_audit() {
         statement["predicateType"],
         "https://github.com/aitrust/aitrust/attestation/audit/v1"
     );
-    assert_eq!(statement["predicate"]["verdict"], "pass");
+    assert_eq!(statement["predicate"]["verdict"], "review");
     assert_eq!(
         statement["predicate"]["checklists"][0]["items"]["license-to-use"],
         "pass"
@@ -184,11 +184,11 @@ fn attestations_prove_a_current_audit() {
     let verify = |args: &[&str]| aitrust(&root, &[&["verify", "--attestation", "audit.att"], args].concat());
     let valid = verify(&["--key", "ci.pub"]);
     assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
-    assert!(stdout(&valid).contains("attests verdict pass"));
-    assert_eq!(
-        verify(&["--key", "ci.pub", "--require-pass"]).status.code(),
-        Some(0)
-    );
+    assert!(stdout(&valid).contains("attests verdict review"));
+    // --require-pass wants nothing left for a person: an attested "review" is refused
+    let review = verify(&["--key", "ci.pub", "--require-pass"]);
+    assert_eq!(review.status.code(), Some(1));
+    assert!(stderr(&review).contains("verdict is review, not pass"), "{}", stderr(&review));
     assert_eq!(
         verify(&["--key", "other.pub"]).status.code(),
         Some(1),

@@ -357,15 +357,37 @@ fn read_scope(table: TableReader<'_, '_>, collector: &Collector) -> Option<Recor
             if value.as_str().is_none() {
                 collector.push(Problem::new(value.span, "`digest` in [answer.scope] must be a string"));
             }
-        } else if let Some(aspects) = value.as_table() {
+        } else if matches!(key.value.as_str(), "project" | "usage") {
+            if let Some(text) = short(value, &key.value) {
+                parts.insert(key.value.clone(), text);
+            }
+        } else if super::scope::is_component_key(&key.value) {
+            let Some(aspects) = value.as_table() else {
+                collector.push(
+                    Problem::new(value.span, format!("`{}` in [answer.scope] must be a table of aspects", key.value))
+                        .with_help("write it like `\"model:my-model\" = { files = \"...\", license = \"...\" }`"),
+                );
+                continue;
+            };
             for (aspect, digest) in aspects {
+                if !super::scope::is_aspect(&aspect.name) {
+                    collector.push(
+                        Problem::new(aspect.span, format!("unknown aspect `{}` in [answer.scope]", aspect.name))
+                            .with_help("aspects: source, files, license, lineage, card, upkeep, data, other"),
+                    );
+                    continue;
+                }
                 let name = format!("{}#{}", key.value, aspect.name);
                 if let Some(text) = short(digest, &name) {
                     parts.insert(name, text);
                 }
             }
-        } else if let Some(text) = short(value, &key.value) {
-            parts.insert(key.value.clone(), text);
+        } else {
+            collector.push(
+                Problem::new(key.span, format!("unknown part `{}` in [answer.scope]", key.value)).with_help(
+                    "parts are `digest`, `project`, `usage`, and components as `\"model:ID\"` or `\"dataset:ID\"`",
+                ),
+            );
         }
     }
     if digest.is_none() {
@@ -382,6 +404,12 @@ fn read_scope(table: TableReader<'_, '_>, collector: &Collector) -> Option<Recor
 
 fn read_past(mut table: TableReader<'_, '_>, collector: &Collector) -> Option<PastDecision> {
     let decision = table.choice::<Decision>("decision");
+    if table.value("status").is_none() {
+        collector.push(
+            Problem::new(table.span(), "[[answer.history]] is missing the required key `status`")
+                .with_help("an earlier decision records its status: `status = \"met\"` (or \"unmet\", \"not-applicable\")"),
+        );
+    }
     let status = table.choice::<AnswerStatus>("status");
     let justification = table.string("justification");
     let evidence = read_evidence(&mut table, collector);

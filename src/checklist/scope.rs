@@ -177,6 +177,20 @@ fn aspects(component: serde_json::Value) -> Vec<(&'static str, serde_json::Value
     out
 }
 
+/// Is `key` a component's name in `[answer.scope]` (`model:ID`, `dataset:ID`)?
+pub fn is_component_key(key: &str) -> bool {
+    key.split_once(':').is_some_and(|(kind, id)| {
+        matches!(kind, "model" | "dataset")
+            && !id.is_empty()
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    })
+}
+
+/// Is `aspect` one of a component's aspects?
+pub fn is_aspect(aspect: &str) -> bool {
+    aspect == "other" || ASPECTS.iter().any(|(name, _)| *name == aspect)
+}
+
 /// Is a part in any of these scopes?
 fn in_scope(part: &str, scopes: &[Scope]) -> bool {
     let (kind, aspect) = match part.split_once(':') {

@@ -346,7 +346,9 @@ pub fn verify_attestation(
                 attestation.display()
             );
             if require_pass && verdict != "pass" {
-                console.say("invalid: the attested audit did not pass (--require-pass)");
+                console.say(&format!(
+                    "invalid: the attested audit's verdict is {verdict}, not pass (--require-pass)"
+                ));
                 return Ok(Outcome::fail(text));
             }
             Ok(Outcome::pass(text))
