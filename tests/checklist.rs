@@ -238,7 +238,10 @@ fn answers_are_bound_to_their_scope_not_to_the_manifest_bytes() {
         let got: Vec<(&str, bool)> = states.iter().map(|(_, s, stale)| (s.as_str(), *stale)).collect();
         assert_eq!(got, wanted, "{states:?}");
     };
-    expect(&states, &[("pass", false), ("pass", false), ("pass", false), ("fail", false)]);
+    expect(
+        &states,
+        &[("pass", false), ("pass", false), ("pass", false), ("fail", false)],
+    );
 
     // comments, blank lines, reindenting and reordered keys change no scope
     let manifest = root.join("aibom.toml");
@@ -247,20 +250,33 @@ fn answers_are_bound_to_their_scope_not_to_the_manifest_bytes() {
         "# reviewed by the platform team\n{}\n# end\n",
         text.replace("  [[model.file]]", "[[model.file]]")
             .replace("  path = ", "path = ")
-            .replace("name = \"ticket-router\"\nversion = \"0.3.0\"", "version = \"0.3.0\" # bumped later\nname = \"ticket-router\"")
+            .replace(
+                "name = \"ticket-router\"\nversion = \"0.3.0\"",
+                "version = \"0.3.0\" # bumped later\nname = \"ticket-router\""
+            )
     );
     std::fs::write(&manifest, reformatted).unwrap();
     let (code, states, _) = audit_of(&root, &items);
     assert_eq!(code, 1);
-    expect(&states, &[("pass", false), ("pass", false), ("pass", false), ("fail", false)]);
+    expect(
+        &states,
+        &[("pass", false), ("pass", false), ("pass", false), ("fail", false)],
+    );
 
     // a changed weight file: deployment (files) and monitoring (models) are stale, the others current
     std::fs::write(root.join("models/tiny/model.safetensors"), vec![7u8; 4096]).unwrap();
     let digest = aitrust::digest::hash::sha256_bytes(&[7u8; 4096]).to_string();
-    edit(&root, "7486da8f1e13943fae21a0b043f1e99640d7d8ebafb25266478b5cddae1272b5", &digest);
+    edit(
+        &root,
+        "7486da8f1e13943fae21a0b043f1e99640d7d8ebafb25266478b5cddae1272b5",
+        &digest,
+    );
     let (code, states, report) = audit_of(&root, &items);
     assert_eq!(code, 1, "the unmet answer stays in force when stale");
-    expect(&states, &[("pass", false), ("pass", false), ("open", true), ("fail", true)]);
+    expect(
+        &states,
+        &[("pass", false), ("pass", false), ("open", true), ("fail", true)],
+    );
     let deployment = item(&report, "global", "trust-model-deployment");
     assert_eq!(deployment["changes"][0], "model `tiny`: file digests changed");
     let chk003: Vec<&serde_json::Value> = report["findings"]
@@ -270,10 +286,19 @@ fn answers_are_bound_to_their_scope_not_to_the_manifest_bytes() {
         .filter(|f| f["code"] == "CHK003")
         .collect();
     assert!(
-        chk003.len() == 1 && chk003[0]["message"].as_str().unwrap().contains("file digests changed"),
+        chk003.len() == 1
+            && chk003[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("file digests changed"),
         "{chk003:?}"
     );
-    let chk002 = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "CHK002").unwrap();
+    let chk002 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "CHK002")
+        .unwrap();
     assert!(chk002["message"].as_str().unwrap().contains("unmet"));
     assert_eq!(chk002["severity"], "error");
 
@@ -285,14 +310,26 @@ fn answers_are_bound_to_their_scope_not_to_the_manifest_bytes() {
     )
     .unwrap();
     let (_, states, report) = audit_of(&root, &items);
-    expect(&states, &[("pass", false), ("open", true), ("open", true), ("fail", true)]);
-    assert_eq!(item(&report, "global", "trust-data-collection")["changes"][0], "dataset `feedback` added");
+    expect(
+        &states,
+        &[("pass", false), ("open", true), ("open", true), ("fail", true)],
+    );
+    assert_eq!(
+        item(&report, "global", "trust-data-collection")["changes"][0],
+        "dataset `feedback` added"
+    );
 
     // the usage: oversight ([project], [usage]) goes stale too
     edit(&root, "purpose = \"internal\"", "purpose = \"research\"");
     let (code, states, report) = audit_of(&root, &items);
-    expect(&states, &[("open", true), ("open", true), ("open", true), ("fail", true)]);
-    assert_eq!(item(&report, "global", "trust-model-oversight")["changes"][0], "[usage] changed");
+    expect(
+        &states,
+        &[("open", true), ("open", true), ("open", true), ("fail", true)],
+    );
+    assert_eq!(
+        item(&report, "global", "trust-model-oversight")["changes"][0],
+        "[usage] changed"
+    );
     assert_eq!(code, 1, "no edit turned the failing audit into a passing one");
 }
 
@@ -310,9 +347,18 @@ fn unmet_answers_fail_under_every_edit() {
         ("version = \"0.3.0\"", "version = \"0.3.0\" # reviewed"),
         ("purpose = \"internal\"", "purpose = \"commercial\""),
         ("license = \"apache-2.0\"", "license = \"mit\""),
-        ("maintainer = \"ml@example.com\"\nlast_reviewed = \"2026-11-01\"\ntrained_on", "maintainer = \"someone@example.com\"\nlast_reviewed = \"2026-11-01\"\ntrained_on"),
-        ("collection = \"exported from the ticketing system\"", "collection = \"bought\""),
-        ("card = \"models/tiny/README.md\"", "card = \"models/tiny/README.md\"\nintended_use = \"anything\""),
+        (
+            "maintainer = \"ml@example.com\"\nlast_reviewed = \"2026-11-01\"\ntrained_on",
+            "maintainer = \"someone@example.com\"\nlast_reviewed = \"2026-11-01\"\ntrained_on",
+        ),
+        (
+            "collection = \"exported from the ticketing system\"",
+            "collection = \"bought\"",
+        ),
+        (
+            "card = \"models/tiny/README.md\"",
+            "card = \"models/tiny/README.md\"\nintended_use = \"anything\"",
+        ),
     ];
     for (from, to) in edits {
         edit(&root, from, to);
@@ -343,7 +389,10 @@ fn evidence_is_checked_again_on_every_audit() {
             &root,
             "trust-model-oversight",
             AnswerStatus::Met,
-            vec![pinned("docs/oversight.md", b"The lead reviews weekly."), url()[0].clone()],
+            vec![
+                pinned("docs/oversight.md", b"The lead reviews weekly."),
+                url()[0].clone(),
+            ],
         )],
     );
     let (_, report) = json_report(&root, &[]);
@@ -365,14 +414,31 @@ fn evidence_is_checked_again_on_every_audit() {
     let oversight = item(&report, "global", "trust-model-oversight");
     assert_eq!(oversight["status"], "open");
     assert_eq!(oversight["answer_evidence"][0]["state"], "changed");
-    let chk004 = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "CHK004").unwrap();
-    assert!(chk004["message"].as_str().unwrap().contains("docs/oversight.md"), "{chk004}");
+    let chk004 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "CHK004")
+        .unwrap();
+    assert!(
+        chk004["message"].as_str().unwrap().contains("docs/oversight.md"),
+        "{chk004}"
+    );
     assert_eq!(chk004["severity"], "warning");
     let text = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
-    std::fs::write(root.join("aibom.toml"), format!("{text}\n[policy]\nchecklist.require = [\"global\"]\n")).unwrap();
+    std::fs::write(
+        root.join("aibom.toml"),
+        format!("{text}\n[policy]\nchecklist.require = [\"global\"]\n"),
+    )
+    .unwrap();
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1);
-    let chk004 = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "CHK004").unwrap();
+    let chk004 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "CHK004")
+        .unwrap();
     assert_eq!(chk004["severity"], "error");
     std::fs::write(root.join("aibom.toml"), &text).unwrap();
 
@@ -381,9 +447,18 @@ fn evidence_is_checked_again_on_every_audit() {
     std::fs::write(root.join("docs/real.md"), "real").unwrap();
     std::os::unix::fs::symlink("/etc/passwd", root.join("docs/link.md")).unwrap();
     let fifo = root.join("docs/pipe.md");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let cases: [(Evidence, &str); 6] = [
-        (pinned("docs/oversight.md", b"The lead reviews weekly."), "missing"),
+        (
+            pinned("docs/oversight.md", b"The lead reviews weekly."),
+            "missing",
+        ),
         (pinned("../../../../etc/passwd", b"x"), "outside"),
         (pinned("docs/real.md", b"not what is there"), "changed"),
         (pinned("docs/link.md", b"x"), "outside"),
@@ -393,7 +468,12 @@ fn evidence_is_checked_again_on_every_audit() {
     for (evidence, state) in cases {
         write_answers(
             &root,
-            vec![answer_now(&root, "trust-model-oversight", AnswerStatus::Met, vec![evidence.clone()])],
+            vec![answer_now(
+                &root,
+                "trust-model-oversight",
+                AnswerStatus::Met,
+                vec![evidence.clone()],
+            )],
         );
         let (code, report) = json_report(&root, &[]);
         assert_eq!(code, 0, "{evidence:?}");
@@ -412,7 +492,10 @@ fn the_verdict_has_three_states_and_review_can_be_the_gate() {
     assert_eq!((code, report["verdict"].as_str()), (0, Some("review")));
     let output = common::check(&root, &[]);
     assert!(stdout(&output).contains("verdict: REVIEW"), "{}", stdout(&output));
-    assert!(!stdout(&output).contains("PASS"), "PASS never appears beside open items");
+    assert!(
+        !stdout(&output).contains("PASS"),
+        "PASS never appears beside open items"
+    );
     // --deny review, or the policy's gate, makes review exit 1
     let (code, _) = json_report(&root, &["--deny", "review"]);
     assert_eq!(code, 1);
@@ -430,7 +513,9 @@ fn the_verdict_has_three_states_and_review_can_be_the_gate() {
     let all: Vec<String> = Checklist::global().items.iter().map(|i| i.id.clone()).collect();
     write_answers(
         &root,
-        all.iter().map(|id| answer_now(&root, id, AnswerStatus::Met, url())).collect(),
+        all.iter()
+            .map(|id| answer_now(&root, id, AnswerStatus::Met, url()))
+            .collect(),
     );
     let (code, report) = json_report(&root, &[]);
     let warnings: Vec<&serde_json::Value> = report["findings"]
@@ -448,13 +533,20 @@ fn the_verdict_has_three_states_and_review_can_be_the_gate() {
         &manifest,
         format!(
             "{}{accepted}",
-            text.replace("[usage]\npurpose = \"internal\"\ndeployment = \"internal\"\nactivities = [\"serve\"]\n", "")
+            text.replace(
+                "[usage]\npurpose = \"internal\"\ndeployment = \"internal\"\nactivities = [\"serve\"]\n",
+                ""
+            )
         ),
     )
     .unwrap();
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 0);
-    assert!(all_codes(&report).contains(&"LIC011".to_string()), "{:?}", all_codes(&report));
+    assert!(
+        all_codes(&report).contains(&"LIC011".to_string()),
+        "{:?}",
+        all_codes(&report)
+    );
     assert_eq!(report["verdict"], "review");
 }
 
@@ -474,8 +566,16 @@ fn answers_files_of_the_first_format_are_read_and_written_in_the_new_form() {
     let (_, report) = json_report(&root, &[]);
     assert_eq!(item(&report, "global", "trust-model-oversight")["status"], "pass");
     let evolution = item(&report, "global", "trust-evolution");
-    assert_eq!((evolution["status"].as_str(), evolution["stale"].as_bool()), (Some("open"), Some(true)));
-    assert!(evolution["changes"][0].as_str().unwrap().contains("first answers format"));
+    assert_eq!(
+        (evolution["status"].as_str(), evolution["stale"].as_bool()),
+        (Some("open"), Some(true))
+    );
+    assert!(
+        evolution["changes"][0]
+            .as_str()
+            .unwrap()
+            .contains("first answers format")
+    );
     // any save writes the new form: the current answer is bound to its scope; the stale one keeps its digest
     let global = Checklist::global();
     let (report, snapshot) = report_of(&root, &global);
@@ -486,7 +586,12 @@ fn answers_files_of_the_first_format_are_read_and_written_in_the_new_form() {
         Key::Type(""),
         Key::Enter,
     ]);
-    interactive::run(&mut walk, &mut prompter, &Selection::Item("objectivity-bias".into())).unwrap();
+    interactive::run(
+        &mut walk,
+        &mut prompter,
+        &Selection::Item("objectivity-bias".into()),
+    )
+    .unwrap();
     let loaded = checklist::answers::load(&root.join("aibom.answers.toml"), &[&global]).unwrap();
     let oversight = loaded.for_item("global", "trust-model-oversight").unwrap();
     assert!(oversight.scope.is_some() && oversight.bom_sha256.is_none());
@@ -511,7 +616,10 @@ fn hand_written_answers_that_judge_nothing_or_say_nothing_are_refused() {
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(message.contains("aibom.answers.toml:"), "{message}");
-    assert!(message.contains("has no justification"), "a `?` is no justification: {message}");
+    assert!(
+        message.contains("has no justification"),
+        "a `?` is no justification: {message}"
+    );
     assert!(message.contains("bound to nothing"), "{message}");
 }
 
@@ -597,7 +705,10 @@ impl Prompter for Scripted {
         default: usize,
         _help: &str,
     ) -> std::io::Result<Option<usize>> {
-        self.shown.push_str(&format!("{prompt} {options:?} (cursor on {})\n", options[default]));
+        self.shown.push_str(&format!(
+            "{prompt} {options:?} (cursor on {})\n",
+            options[default]
+        ));
         if self.keys.is_empty() {
             return Ok(None);
         }
@@ -614,7 +725,11 @@ impl Prompter for Scripted {
     }
 
     fn text(&mut self, question: &TextQuestion<'_>) -> std::io::Result<Option<String>> {
-        self.shown.push_str(&format!("{} [{}]\n", question.prompt, question.initial.unwrap_or("")));
+        self.shown.push_str(&format!(
+            "{} [{}]\n",
+            question.prompt,
+            question.initial.unwrap_or("")
+        ));
         loop {
             if self.keys.is_empty() {
                 return Ok(None);
@@ -725,7 +840,10 @@ fn scripted_walk_writes_after_every_answer() {
     assert!(shown.contains("at least three words"), "{shown}");
     assert!(shown.contains("no such file in the project"), "{shown}");
     assert!(shown.contains("leaves") || shown.contains("outside"), "{shown}");
-    assert!(shown.contains("a web address needs its scheme: https://wiki.example.com/x"), "{shown}");
+    assert!(
+        shown.contains("a web address needs its scheme: https://wiki.example.com/x"),
+        "{shown}"
+    );
     assert!(shown.contains("needs evidence to be met"), "{shown}");
     let answers_path = root.join("aibom.answers.toml");
     let written = std::fs::read_to_string(&answers_path).unwrap();
@@ -741,9 +859,15 @@ fn scripted_walk_writes_after_every_answer() {
             sha256: aitrust::digest::hash::sha256_bytes(b"eval results").to_string()
         }]
     );
-    assert!(bias.scope.is_some() && bias.bom_sha256.is_none(), "written in the new form");
+    assert!(
+        bias.scope.is_some() && bias.bom_sha256.is_none(),
+        "written in the new form"
+    );
     assert_eq!(
-        loaded.for_item("global", "trust-data-collection").unwrap().answered_by,
+        loaded
+            .for_item("global", "trust-data-collection")
+            .unwrap()
+            .answered_by,
         "Alex <alex@example.com>"
     );
     // canonical: writing what was read gives the same bytes
@@ -761,13 +885,19 @@ fn scripted_walk_writes_after_every_answer() {
     assert_eq!(ended.saved, 1);
     assert!(prompter.shown.contains("(cursor on unmet)"), "{}", prompter.shown);
     assert!(
-        prompter.shown.contains("Justification (what an auditor can check) [Collection is undocumented.]"),
+        prompter
+            .shown
+            .contains("Justification (what an auditor can check) [Collection is undocumented.]"),
         "{}",
         prompter.shown
     );
     let loaded = checklist::answers::load(&answers_path, &[&global]).unwrap();
     let collection = loaded.for_item("global", "trust-data-collection").unwrap();
-    assert_eq!(collection.decision, Decision::Confirmed, "the same answer again is a confirmation");
+    assert_eq!(
+        collection.decision,
+        Decision::Confirmed,
+        "the same answer again is a confirmation"
+    );
     assert_eq!(collection.history.len(), 1, "the first decision is kept");
 }
 
@@ -791,13 +921,26 @@ fn stale_answers_are_confirmed_with_one_key_amended_or_withdrawn_and_the_history
         "sha256 = \"a081d9e77d297287d946c181bc20cb78e71c677e25fd5ca50736199c7492ea21\"\n  size = 51",
         &format!("sha256 = \"{digest}\"\n  size = 17"),
     );
-    edit(&root, "collection = \"exported from the ticketing system\"", "collection = \"exported from the ticketing system and the CRM\"");
+    edit(
+        &root,
+        "collection = \"exported from the ticketing system\"",
+        "collection = \"exported from the ticketing system and the CRM\"",
+    );
     let global = Checklist::global();
     let (report, snapshot) = report_of(&root, &global);
-    let stale: Vec<&str> = report.items.iter().filter(|i| i.stale).map(|i| i.id.as_str()).collect();
+    let stale: Vec<&str> = report
+        .items
+        .iter()
+        .filter(|i| i.stale)
+        .map(|i| i.id.as_str())
+        .collect();
     assert_eq!(
         stale,
-        ["trust-data-collection", "trust-model-deployment", "trust-model-monitoring"],
+        [
+            "trust-data-collection",
+            "trust-model-deployment",
+            "trust-model-monitoring"
+        ],
         "oversight judges [project] and [usage], which did not change"
     );
     let mut walk = walk_of(&root, &global, &report, &snapshot);
@@ -817,22 +960,42 @@ fn stale_answers_are_confirmed_with_one_key_amended_or_withdrawn_and_the_history
     let ended = interactive::run(&mut walk, &mut prompter, &Selection::Stale).unwrap();
     assert_eq!(ended.saved, 3, "{}", prompter.shown);
     assert!(
-        prompter.shown.contains("dataset `tickets`: data collection changed"),
+        prompter
+            .shown
+            .contains("dataset `tickets`: data collection changed"),
         "the person sees what changed: {}",
         prompter.shown
     );
-    assert!(prompter.shown.contains("model `tiny`: file digests changed"), "{}", prompter.shown);
+    assert!(
+        prompter.shown.contains("model `tiny`: file digests changed"),
+        "{}",
+        prompter.shown
+    );
     let loaded = checklist::answers::load(&root.join("aibom.answers.toml"), &[&global]).unwrap();
     let collection = loaded.for_item("global", "trust-data-collection").unwrap();
     assert_eq!(
-        (collection.decision, collection.status, collection.answered_by.as_str()),
-        (Decision::Confirmed, AnswerStatus::Met, "Git Person <git@example.com>")
+        (
+            collection.decision,
+            collection.status,
+            collection.answered_by.as_str()
+        ),
+        (
+            Decision::Confirmed,
+            AnswerStatus::Met,
+            "Git Person <git@example.com>"
+        )
     );
-    assert_eq!(collection.reviewed_changes, ["dataset `tickets`: data collection changed"]);
+    assert_eq!(
+        collection.reviewed_changes,
+        ["dataset `tickets`: data collection changed"]
+    );
     assert_eq!(collection.history.len(), 1);
     assert_eq!(collection.history[0].answered_by, "Jane Doe <jane@example.com>");
     let deployment = loaded.for_item("global", "trust-model-deployment").unwrap();
-    assert_eq!((deployment.decision, deployment.status), (Decision::Amended, AnswerStatus::Unmet));
+    assert_eq!(
+        (deployment.decision, deployment.status),
+        (Decision::Amended, AnswerStatus::Unmet)
+    );
     assert_eq!(deployment.history[0].status, AnswerStatus::Met);
     let monitoring = loaded.for_item("global", "trust-model-monitoring").unwrap();
     assert_eq!(monitoring.decision, Decision::Withdrawn);
@@ -840,8 +1003,14 @@ fn stale_answers_are_confirmed_with_one_key_amended_or_withdrawn_and_the_history
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 1, "the amended unmet answer fails");
     assert_eq!(item(&report, "global", "trust-data-collection")["status"], "pass");
-    assert_eq!(item(&report, "global", "trust-model-deployment")["status"], "fail");
-    assert_eq!(item(&report, "global", "trust-model-monitoring")["status"], "open");
+    assert_eq!(
+        item(&report, "global", "trust-model-deployment")["status"],
+        "fail"
+    );
+    assert_eq!(
+        item(&report, "global", "trust-model-monitoring")["status"],
+        "open"
+    );
     assert_eq!(
         item(&report, "global", "trust-data-collection")["answer"]["history"][0]["decision"],
         "answered",
@@ -853,7 +1022,11 @@ fn stale_answers_are_confirmed_with_one_key_amended_or_withdrawn_and_the_history
     let mut prompter = Scripted::new(&[]);
     let ended = interactive::run(&mut walk, &mut prompter, &Selection::Stale).unwrap();
     assert_eq!(ended.saved, 0);
-    assert!(prompter.shown.contains("Nothing to confirm"), "{}", prompter.shown);
+    assert!(
+        prompter.shown.contains("Nothing to confirm"),
+        "{}",
+        prompter.shown
+    );
 }
 
 #[test]
@@ -935,7 +1108,12 @@ mod terminal {
         let (_dir, root) = project("clean");
         write_answers(
             &root,
-            vec![answer_now(&root, "trust-model-oversight", AnswerStatus::Met, url())],
+            vec![answer_now(
+                &root,
+                "trust-model-oversight",
+                AnswerStatus::Met,
+                url(),
+            )],
         );
         edit(&root, "purpose = \"internal\"", "purpose = \"commercial\"");
         let (_, report) = json_report(&root, &[]);
@@ -949,7 +1127,10 @@ mod terminal {
         p.exp_eof().unwrap();
         let (_, report) = json_report(&root, &[]);
         let oversight = item(&report, "global", "trust-model-oversight");
-        assert_eq!((oversight["status"].as_str(), oversight["stale"].as_bool()), (Some("pass"), Some(false)));
+        assert_eq!(
+            (oversight["status"].as_str(), oversight["stale"].as_bool()),
+            (Some("pass"), Some(false))
+        );
         assert_eq!(oversight["answer"]["decision"], "confirmed");
         assert_eq!(oversight["answer"]["reviewed_changes"][0], "[usage] changed");
         // the open walk; Ctrl-C in the middle of an answer says what was kept
@@ -976,7 +1157,13 @@ impl Prompter for Concurrent {
         self.inner.say(text);
     }
 
-    fn select(&mut self, prompt: &str, options: &[String], default: usize, help: &str) -> std::io::Result<Option<usize>> {
+    fn select(
+        &mut self,
+        prompt: &str,
+        options: &[String],
+        default: usize,
+        help: &str,
+    ) -> std::io::Result<Option<usize>> {
         self.inner.select(prompt, options, default, help)
     }
 
@@ -1055,7 +1242,9 @@ fn a_second_session_waits_for_the_lock_and_is_told_who_holds_it() {
     release.join().unwrap();
     assert_eq!(ended.saved, 1);
     assert!(
-        prompter.shown.contains(&format!("aitrust (process {})", std::process::id())),
+        prompter
+            .shown
+            .contains(&format!("aitrust (process {})", std::process::id())),
         "the waiting session names the holder: {}",
         prompter.shown
     );

@@ -186,7 +186,10 @@ fn commands_run_as_library_calls_without_the_binary() {
     .unwrap();
     assert_eq!(outcome.status, Status::Pass);
     let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-    assert_eq!(report["verdict"], "review", "open checklist items are for a person");
+    assert_eq!(
+        report["verdict"], "review",
+        "open checklist items are for a person"
+    );
     // the same audit through the binary gives the same findings (the binary names the manifest relatively)
     let (code, binary) = common::json_report(&root, &[]);
     assert_eq!(code, 0);

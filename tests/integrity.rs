@@ -9,7 +9,10 @@ fn clean_project_passes() {
     let (_dir, root) = project("clean");
     let (code, report) = json_report(&root, &[]);
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["verdict"], "review", "nothing failed; the open checklist items are for a person");
+    assert_eq!(
+        report["verdict"], "review",
+        "nothing failed; the open checklist items are for a person"
+    );
     assert_eq!(codes(&report), Vec::<String>::new());
     assert_eq!(report["summary"]["components"], 2);
     assert_eq!(report["components"][0]["integrity"], "verified");
@@ -251,7 +254,10 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert!(output.stdout.is_empty());
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(root.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["verdict"], "review", "nothing failed; the open checklist items are for a person");
+    assert_eq!(
+        report["verdict"], "review",
+        "nothing failed; the open checklist items are for a person"
+    );
     let output = check(&root, &["--output", "no-such-dir/report.txt"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(common::stderr(&output).contains("cannot write no-such-dir/report.txt"));

@@ -188,7 +188,11 @@ fn attestations_prove_a_current_audit() {
     // --require-pass wants nothing left for a person: an attested "review" is refused
     let review = verify(&["--key", "ci.pub", "--require-pass"]);
     assert_eq!(review.status.code(), Some(1));
-    assert!(stderr(&review).contains("verdict is review, not pass"), "{}", stderr(&review));
+    assert!(
+        stderr(&review).contains("verdict is review, not pass"),
+        "{}",
+        stderr(&review)
+    );
     assert_eq!(
         verify(&["--key", "other.pub"]).status.code(),
         Some(1),

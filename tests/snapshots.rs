@@ -63,3 +63,50 @@ fn explain_a_code_and_list_them_all() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown finding code `INT02`"));
 }
+
+/// What a reviewer sees of a stale answer with broken evidence and an earlier decision: the checklist status
+/// table, the Markdown report's checklist, and a malformed answers file's message.
+#[test]
+fn checklist_status_stale_answers_and_answers_errors() {
+    let (_dir, root) = project("clean");
+    std::fs::write(root.join("oversight.md"), "The lead reviews weekly.\n").unwrap();
+    std::fs::write(
+        root.join("aibom.answers.toml"),
+        "[[answer]]\nchecklist = \"global\"\nitem = \"trust-model-oversight\"\nstatus = \"met\"\ndecision = \"confirmed\"\n\
+justification = \"The support lead reviews a weekly sample.\"\n\
+evidence = [\"https://wiki.example.com/oversight\", { path = \"oversight.md\", sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\" }]\n\
+answered_by = \"Jane Doe <jane@example.com>\"\nanswered_at = \"2026-11-20T10:00:00Z\"\n\n[answer.scope]\n\
+digest = \"1111111111111111111111111111111111111111111111111111111111111111\"\nproject = \"0123456789abcdef\"\nusage = \"0123456789abcdef\"\n\n\
+[[answer.history]]\ndecision = \"answered\"\nstatus = \"unmet\"\njustification = \"Nobody oversees it yet.\"\nevidence = []\n\
+answered_by = \"Jane Doe <jane@example.com>\"\nanswered_at = \"2026-11-01T10:00:00Z\"\n",
+    )
+    .unwrap();
+    let status = aitrust(&root, &["checklist", "--status", "--now", common::NOW]);
+    assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
+    insta::assert_snapshot!("checklist_status", stdout(&status));
+    let report = aitrust(
+        &root,
+        &[
+            "report",
+            "--format",
+            "markdown",
+            "--output",
+            "report.md",
+            "--now",
+            common::NOW,
+        ],
+    );
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    let markdown = std::fs::read_to_string(root.join("report.md")).unwrap();
+    let checklist = &markdown[markdown.find("**global**").expect("the checklist section")..];
+    insta::assert_snapshot!("stale_answer_markdown", checklist);
+    std::fs::write(
+        root.join("aibom.answers.toml"),
+        "[[answer]]\nchecklist = \"global\"\nitem = \"trust-model-oversight\"\nstatus = \"met\"\njustification = \"?\"\n\
+answered_by = \"x\"\nanswered_at = \"2026-11-20T10:00:00Z\"\n[answer.scope]\nmodels = \"12\"\n\"model:tiny\" = { weights = \"ab\" }\n",
+    )
+    .unwrap();
+    let error = check(&root, &[]);
+    assert_eq!(error.status.code(), Some(2));
+    insta::assert_snapshot!("answers_error", stderr(&error));
+}

@@ -257,10 +257,14 @@ impl Audit {
                 sha256: bom.sha256.to_string(),
             },
             verdict: Verdict::of(&summary, &checklists),
-            gate: bom.policy.gate.as_ref().map_or(Verdict::Fail, |gate| match gate.value {
-                crate::bom::policy::Gate::Fail => Verdict::Fail,
-                crate::bom::policy::Gate::Review => Verdict::Review,
-            }),
+            gate: bom
+                .policy
+                .gate
+                .as_ref()
+                .map_or(Verdict::Fail, |gate| match gate.value {
+                    crate::bom::policy::Gate::Fail => Verdict::Fail,
+                    crate::bom::policy::Gate::Review => Verdict::Review,
+                }),
             summary,
             components,
             findings,

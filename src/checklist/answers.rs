@@ -247,8 +247,11 @@ fn read_answer(
     let bom_sha256 = bom_sha256.and_then(|digest| checked_digest(&digest, "bom_sha256", collector));
     if bom_sha256.is_none() && scope.is_none() {
         collector.push(
-            Problem::new(span, "[[answer]] records neither `[answer.scope]` nor `bom_sha256`: it is bound to nothing")
-                .with_help("answer with `aitrust checklist`, which records what the answer judged"),
+            Problem::new(
+                span,
+                "[[answer]] records neither `[answer.scope]` nor `bom_sha256`: it is bound to nothing",
+            )
+            .with_help("answer with `aitrust checklist`, which records what the answer judged"),
         );
     }
     let (checklist_id, item_id, status) = (checklist_id?, item_id?, status?);
@@ -281,7 +284,9 @@ fn read_answer(
                 status.span,
                 format!("`{}` needs evidence to be \"met\"", item_id.value),
             )
-            .with_help("add `evidence = [\"https://...\" or { path = \"docs/report.md\", sha256 = \"...\" }]`"),
+            .with_help(
+                "add `evidence = [\"https://...\" or { path = \"docs/report.md\", sha256 = \"...\" }]`",
+            ),
         );
     }
     let span = item_id.span;
@@ -342,8 +347,11 @@ fn read_scope(table: TableReader<'_, '_>, collector: &Collector) -> Option<Recor
         });
         if text.is_none() {
             collector.push(
-                Problem::new(value.span, format!("`{name}` in [answer.scope] must be a hex digest"))
-                    .with_help("answer again with `aitrust checklist`, which records the scope"),
+                Problem::new(
+                    value.span,
+                    format!("`{name}` in [answer.scope] must be a hex digest"),
+                )
+                .with_help("answer again with `aitrust checklist`, which records the scope"),
             );
         }
         text.map(str::to_ascii_lowercase)
@@ -355,7 +363,10 @@ fn read_scope(table: TableReader<'_, '_>, collector: &Collector) -> Option<Recor
                 .map(|text| Spanned::new(text.to_string(), value.span))
                 .and_then(|text| checked_digest(&text, "scope digest", collector));
             if value.as_str().is_none() {
-                collector.push(Problem::new(value.span, "`digest` in [answer.scope] must be a string"));
+                collector.push(Problem::new(
+                    value.span,
+                    "`digest` in [answer.scope] must be a string",
+                ));
             }
         } else if matches!(key.value.as_str(), "project" | "usage") {
             if let Some(text) = short(value, &key.value) {
@@ -364,16 +375,22 @@ fn read_scope(table: TableReader<'_, '_>, collector: &Collector) -> Option<Recor
         } else if super::scope::is_component_key(&key.value) {
             let Some(aspects) = value.as_table() else {
                 collector.push(
-                    Problem::new(value.span, format!("`{}` in [answer.scope] must be a table of aspects", key.value))
-                        .with_help("write it like `\"model:my-model\" = { files = \"...\", license = \"...\" }`"),
+                    Problem::new(
+                        value.span,
+                        format!("`{}` in [answer.scope] must be a table of aspects", key.value),
+                    )
+                    .with_help("write it like `\"model:my-model\" = { files = \"...\", license = \"...\" }`"),
                 );
                 continue;
             };
             for (aspect, digest) in aspects {
                 if !super::scope::is_aspect(&aspect.name) {
                     collector.push(
-                        Problem::new(aspect.span, format!("unknown aspect `{}` in [answer.scope]", aspect.name))
-                            .with_help("aspects: source, files, license, lineage, card, upkeep, data, other"),
+                        Problem::new(
+                            aspect.span,
+                            format!("unknown aspect `{}` in [answer.scope]", aspect.name),
+                        )
+                        .with_help("aspects: source, files, license, lineage, card, upkeep, data, other"),
                     );
                     continue;
                 }
@@ -515,7 +532,10 @@ pub fn to_toml(answers: &Answers) -> String {
             out.push_str(&format!("bom_sha256 = {}\n", string(digest)));
         }
         if !answer.reviewed_changes.is_empty() {
-            out.push_str(&format!("reviewed_changes = {}\n", strings(&answer.reviewed_changes)));
+            out.push_str(&format!(
+                "reviewed_changes = {}\n",
+                strings(&answer.reviewed_changes)
+            ));
         }
         if let Some(scope) = &answer.scope {
             out.push_str("\n[answer.scope]\n");
@@ -523,10 +543,9 @@ pub fn to_toml(answers: &Answers) -> String {
             let mut components: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
             for (name, digest) in &scope.parts {
                 match name.rsplit_once('#') {
-                    Some((component, aspect)) => components
-                        .entry(component)
-                        .or_default()
-                        .push((aspect, digest)),
+                    Some((component, aspect)) => {
+                        components.entry(component).or_default().push((aspect, digest))
+                    }
                     None => out.push_str(&format!("{} = {}\n", string(name), string(digest))),
                 }
             }
@@ -553,7 +572,10 @@ pub fn to_toml(answers: &Answers) -> String {
                 out.push_str(&format!("bom_sha256 = {}\n", string(digest)));
             }
             if !past.reviewed_changes.is_empty() {
-                out.push_str(&format!("reviewed_changes = {}\n", strings(&past.reviewed_changes)));
+                out.push_str(&format!(
+                    "reviewed_changes = {}\n",
+                    strings(&past.reviewed_changes)
+                ));
             }
         }
     }

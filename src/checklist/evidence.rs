@@ -84,7 +84,8 @@ pub fn verify(evidence: &[Evidence], base: &Path, root: &Path) -> Vec<EvidenceCh
                 Ok(_) => EvidenceCheck {
                     evidence: text.clone(),
                     state: EvidenceState::Unpinned,
-                    detail: "a file recorded without its sha256, so nothing shows it is unchanged".to_string(),
+                    detail: "a file recorded without its sha256, so nothing shows it is unchanged"
+                        .to_string(),
                 },
             },
             Evidence::File { path, sha256 } => match locate(path, base, root) {
@@ -136,11 +137,17 @@ pub(crate) fn locate(text: &str, base: &Path, root: &Path) -> Result<std::path::
     })?;
     let path = relative.under(base);
     if std::fs::symlink_metadata(&path).is_err() {
-        return Err(fail(EvidenceState::Missing, "no such file in the project".to_string()));
+        return Err(fail(
+            EvidenceState::Missing,
+            "no such file in the project".to_string(),
+        ));
     }
     crate::fsutil::resolve_in_root(root, &path).map_err(|error| {
         if error.kind() == std::io::ErrorKind::NotFound {
-            fail(EvidenceState::Missing, "a link to a file that does not exist".to_string())
+            fail(
+                EvidenceState::Missing,
+                "a link to a file that does not exist".to_string(),
+            )
         } else {
             fail(EvidenceState::Outside, error.to_string())
         }

@@ -34,7 +34,13 @@ pub trait Prompter {
     /// Shows text.
     fn say(&mut self, text: &str);
     /// Picks one of `options`; the cursor starts at `default`.
-    fn select(&mut self, prompt: &str, options: &[String], default: usize, help: &str) -> io::Result<Option<usize>>;
+    fn select(
+        &mut self,
+        prompt: &str,
+        options: &[String],
+        default: usize,
+        help: &str,
+    ) -> io::Result<Option<usize>>;
     /// Asks for one line of text; what `validate` refuses is asked again with its message.
     fn text(&mut self, question: &TextQuestion<'_>) -> io::Result<Option<String>>;
 }
@@ -202,9 +208,16 @@ fn ask_item(
                 choices.push(("confirm: the answer still holds".into(), Choice::Confirm));
             }
             choices.push(("amend the answer".into(), Choice::Amend));
-            choices.push(("withdraw the answer (the item is open again)".into(), Choice::Withdraw));
+            choices.push((
+                "withdraw the answer (the item is open again)".into(),
+                Choice::Withdraw,
+            ));
         } else {
-            for status in [AnswerStatus::Met, AnswerStatus::Unmet, AnswerStatus::NotApplicable] {
+            for status in [
+                AnswerStatus::Met,
+                AnswerStatus::Unmet,
+                AnswerStatus::NotApplicable,
+            ] {
                 choices.push((status.as_str().to_string(), Choice::Status(status)));
             }
         }
@@ -216,13 +229,11 @@ fn ask_item(
         let default = if confirming {
             0
         } else {
-            earlier
-                .as_ref()
-                .map_or(3, |answer| match answer.status {
-                    AnswerStatus::Met => 0,
-                    AnswerStatus::Unmet => 1,
-                    AnswerStatus::NotApplicable => 2,
-                })
+            earlier.as_ref().map_or(3, |answer| match answer.status {
+                AnswerStatus::Met => 0,
+                AnswerStatus::Unmet => 1,
+                AnswerStatus::NotApplicable => 2,
+            })
         };
         let labels: Vec<String> = choices.iter().map(|(label, _)| label.clone()).collect();
         let help = if confirming {
@@ -288,7 +299,10 @@ fn ask_item(
                     ..earlier
                 };
                 save(walk, prompter, answer)?;
-                prompter.say(&format!("{prefix} withdrawn — saved to {}.", walk.answers_path.display()));
+                prompter.say(&format!(
+                    "{prefix} withdrawn — saved to {}.",
+                    walk.answers_path.display()
+                ));
                 return Ok(Step::Saved);
             }
             Choice::Amend => {
@@ -307,7 +321,11 @@ fn ask_item(
                 else {
                     return Ok(Step::Stop);
                 };
-                [AnswerStatus::Met, AnswerStatus::Unmet, AnswerStatus::NotApplicable][picked.min(2)]
+                [
+                    AnswerStatus::Met,
+                    AnswerStatus::Unmet,
+                    AnswerStatus::NotApplicable,
+                ][picked.min(2)]
             }
             Choice::Status(status) => status,
         };
@@ -458,7 +476,11 @@ fn describe(walk: &Walk<'_>, item: &super::Item, report: &ItemReport, position: 
             answer.justification
         ));
         if !answer.history.is_empty() {
-            text.push_str(&format!("  ({} earlier decision{})\n", answer.history.len(), if answer.history.len() == 1 { "" } else { "s" }));
+            text.push_str(&format!(
+                "  ({} earlier decision{})\n",
+                answer.history.len(),
+                if answer.history.len() == 1 { "" } else { "s" }
+            ));
         }
     }
     if report.stale && !report.changes.is_empty() {
@@ -467,7 +489,10 @@ fn describe(walk: &Walk<'_>, item: &super::Item, report: &ItemReport, position: 
             text.push_str(&format!("    - {change}\n"));
         }
     }
-    let broken: Vec<String> = report.evidence_problems().map(super::EvidenceCheck::describe).collect();
+    let broken: Vec<String> = report
+        .evidence_problems()
+        .map(super::EvidenceCheck::describe)
+        .collect();
     if !broken.is_empty() {
         text.push_str("  Its evidence no longer holds:\n");
         for line in broken {
@@ -496,7 +521,10 @@ fn guidance(item: &super::Item, report: &ItemReport) -> String {
             text.push_str(&format!("    - {line}\n"));
         }
         if report.evidence.len() > 12 {
-            text.push_str(&format!("    ... and {} more (`aitrust check`)\n", report.evidence.len() - 12));
+            text.push_str(&format!(
+                "    ... and {} more (`aitrust check`)\n",
+                report.evidence.len() - 12
+            ));
         }
     }
     text
@@ -509,7 +537,8 @@ pub fn justification_problem(text: &str) -> Option<String> {
         .filter(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 2)
         .count();
     (words < 3).then(|| {
-        "say why in a sentence an auditor can check (at least three words); `?` shows the guidance".to_string()
+        "say why in a sentence an auditor can check (at least three words); `?` shows the guidance"
+            .to_string()
     })
 }
 
@@ -554,7 +583,9 @@ fn ask_justification(
 pub fn parse_evidence(text: &str, base: &Path, root: &Path) -> Result<Evidence, String> {
     let text = text.trim();
     if Evidence::is_url(text) {
-        let host = text.split_once("://").map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let host = text
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
         if host.is_empty() || text.contains(char::is_whitespace) {
             return Err(format!("\"{text}\" is not a web address: give https://host/path"));
         }
@@ -563,13 +594,16 @@ pub fn parse_evidence(text: &str, base: &Path, root: &Path) -> Result<Evidence, 
     match super::evidence::locate(text, base, root) {
         Ok(real) => crate::digest::hash::hash_file(&real, &crate::digest::hash::Progress::hidden())
             .map(|digest| Evidence::File {
-                path: crate::bom::RelPath::parse(text).map_or_else(|_| text.to_string(), |path| path.to_string()),
+                path: crate::bom::RelPath::parse(text)
+                    .map_or_else(|_| text.to_string(), |path| path.to_string()),
                 sha256: digest.sha256.to_string(),
             })
             .map_err(|error| format!("\"{text}\" cannot be read ({error}); give a regular file")),
-        Err(check) if check.state == super::EvidenceState::Missing && looks_like_address(text) => Err(format!(
-            "\"{text}\" is not a file in the project; a web address needs its scheme: https://{text}"
-        )),
+        Err(check) if check.state == super::EvidenceState::Missing && looks_like_address(text) => {
+            Err(format!(
+                "\"{text}\" is not a file in the project; a web address needs its scheme: https://{text}"
+            ))
+        }
         Err(check) => Err(format!("\"{text}\": {}", check.detail)),
     }
 }
@@ -600,7 +634,10 @@ fn ask_evidence(
             let text = text.trim();
             if text.is_empty() {
                 return if required && none_yet {
-                    Err("this item needs evidence to be met: give a web address or a file in the project".into())
+                    Err(
+                        "this item needs evidence to be met: give a web address or a file in the project"
+                            .into(),
+                    )
                 } else {
                     Ok(())
                 };
@@ -625,7 +662,8 @@ fn ask_evidence(
         let answer = answer.trim();
         if answer.is_empty() {
             if required && evidence.is_empty() {
-                prompter.say("This item needs evidence to be met: give a web address or a file in the project.");
+                prompter
+                    .say("This item needs evidence to be met: give a web address or a file in the project.");
                 continue;
             }
             return Ok(Some(evidence));

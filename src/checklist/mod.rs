@@ -200,7 +200,11 @@ fn read_item(mut table: TableReader<'_, '_>) -> Option<Item> {
     let checks = table.strings("checks");
     let needs_person = table.boolean("needs_person");
     let evidence_required = table.boolean("evidence_required");
-    let scope: Vec<Scope> = table.choices::<Scope>("scope").into_iter().map(|s| s.value).collect();
+    let scope: Vec<Scope> = table
+        .choices::<Scope>("scope")
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
     let source = table.string("source").map(|s| s.value);
     table.finish();
     let id = id?;
@@ -278,7 +282,9 @@ pub struct ItemReport {
 impl ItemReport {
     /// The answer's evidence that no longer holds.
     pub fn evidence_problems(&self) -> impl Iterator<Item = &EvidenceCheck> {
-        self.answer_evidence.iter().filter(|check| check.state.is_problem())
+        self.answer_evidence
+            .iter()
+            .filter(|check| check.state.is_problem())
     }
 }
 
@@ -460,7 +466,10 @@ pub fn item_findings(report: &ChecklistReport, required: bool, out: &mut crate::
         if !broken.is_empty() {
             push(
                 Code::Chk004,
-                format!("{label}: its answer's evidence no longer holds: {}", broken.join("; ")),
+                format!(
+                    "{label}: its answer's evidence no longer holds: {}",
+                    broken.join("; ")
+                ),
                 severity,
                 format!(
                     "restore the evidence, or answer again with `aitrust checklist --item {}` so the answer cites what is there now",

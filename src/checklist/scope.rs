@@ -97,7 +97,10 @@ impl Snapshot {
         add("usage".into(), to_json(&bom.usage));
         for model in &bom.models {
             for (aspect, value) in aspects(to_json(model)) {
-                add(part_name(ComponentKind::Model, &model.component.id.value, aspect), value);
+                add(
+                    part_name(ComponentKind::Model, &model.component.id.value, aspect),
+                    value,
+                );
             }
         }
         for dataset in &bom.datasets {
@@ -145,7 +148,8 @@ impl Snapshot {
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     // Serialising plain data (strings, numbers, booleans, lists) into a JSON value cannot fail; a failure
     // would still be recorded, as a value that matches nothing, never as "unchanged".
-    serde_json::to_value(value).unwrap_or_else(|error| serde_json::Value::String(format!("unserializable: {error}")))
+    serde_json::to_value(value)
+        .unwrap_or_else(|error| serde_json::Value::String(format!("unserializable: {error}")))
 }
 
 fn part_name(kind: ComponentKind, id: &str, aspect: &str) -> String {
@@ -182,7 +186,9 @@ pub fn is_component_key(key: &str) -> bool {
     key.split_once(':').is_some_and(|(kind, id)| {
         matches!(kind, "model" | "dataset")
             && !id.is_empty()
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     })
 }
 
@@ -206,7 +212,9 @@ fn in_scope(part: &str, scopes: &[Scope]) -> bool {
         Scope::Models => kind == "model",
         Scope::Datasets => kind == "dataset",
         Scope::Licenses => {
-            part == "usage" || part == "project" || (component && matches!(aspect, "license" | "lineage" | "other"))
+            part == "usage"
+                || part == "project"
+                || (component && matches!(aspect, "license" | "lineage" | "other"))
         }
         Scope::Files => component && matches!(aspect, "source" | "files" | "other"),
         Scope::Documentation => component && matches!(aspect, "card" | "other"),

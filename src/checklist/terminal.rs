@@ -28,7 +28,13 @@ impl Prompter for Terminal {
         let _ = writeln!(io::stderr().lock(), "{text}");
     }
 
-    fn select(&mut self, prompt: &str, options: &[String], default: usize, help: &str) -> io::Result<Option<usize>> {
+    fn select(
+        &mut self,
+        prompt: &str,
+        options: &[String],
+        default: usize,
+        help: &str,
+    ) -> io::Result<Option<usize>> {
         match Select::new(prompt, options.to_vec())
             .with_starting_cursor(default.min(options.len().saturating_sub(1)))
             .with_help_message(help)

@@ -103,7 +103,9 @@ pub fn check(
     };
     append_step_summary(&audit, &inputs.manifest, summary, console);
     // the stricter of the command line and the policy: `--deny` can raise the bar, never lower the policy's
-    let gate = deny.map_or(audit.gate, |deny| deny.min(audit.gate)).max(Verdict::Review);
+    let gate = deny
+        .map_or(audit.gate, |deny| deny.min(audit.gate))
+        .max(Verdict::Review);
     Ok(Outcome::with_status(audit.verdict >= gate, stdout))
 }
 
