@@ -835,8 +835,9 @@ fn scripted_walk_writes_after_every_answer() {
     assert_eq!(ended.saved, 2);
     assert_eq!(ended.stopped_at.as_deref(), Some("trust-data-engineering"));
     let shown = &prompter.shown;
-    assert!(shown.contains("[1/11 objectivity-bias] Status"), "{shown}");
+    assert!(shown.contains("[1/14 objectivity-bias] Status"), "{shown}");
     assert!(shown.contains("Guidance:"), "{shown}");
+    assert!(shown.contains("[5/14 trust-data-collection] Status"), "numbers are the checklist's: {shown}");
     assert!(shown.contains("at least three words"), "{shown}");
     assert!(shown.contains("no such file in the project"), "{shown}");
     assert!(shown.contains("leaves") || shown.contains("outside"), "{shown}");
@@ -1070,7 +1071,8 @@ mod terminal {
     fn a_person_answers_at_a_terminal_with_the_arrow_keys() {
         let (_dir, root) = project("clean");
         let mut p = spawn(&root, "--item trust-model-oversight");
-        p.exp_string("[1/1 global/trust-model-oversight]").unwrap();
+        p.exp_string("[11/14 global/trust-model-oversight]").unwrap();
+        p.exp_string("(1 of 1 in this walk)").unwrap();
         p.exp_string("Who oversees").unwrap();
         p.exp_string("Status").unwrap();
         // the cursor starts on "skip"; up three times is "met"

@@ -497,6 +497,7 @@ fn read_evidence(table: &mut TableReader<'_, '_>, collector: &Collector) -> Vec<
 /// diffs well in code review.
 pub fn to_toml(answers: &Answers) -> String {
     let string = crate::tomlfile::toml_string;
+    let key = crate::tomlfile::toml_key;
     let mut sorted: Vec<&Answer> = answers.answers.iter().collect();
     sorted.sort_by(|a, b| (&a.checklist, &a.item).cmp(&(&b.checklist, &b.item)));
     let mut out = String::from(
@@ -546,15 +547,15 @@ pub fn to_toml(answers: &Answers) -> String {
                     Some((component, aspect)) => {
                         components.entry(component).or_default().push((aspect, digest))
                     }
-                    None => out.push_str(&format!("{} = {}\n", string(name), string(digest))),
+                    None => out.push_str(&format!("{} = {}\n", key(name), string(digest))),
                 }
             }
             for (component, aspects) in components {
                 let inner: Vec<String> = aspects
                     .iter()
-                    .map(|(aspect, digest)| format!("{} = {}", string(aspect), string(digest)))
+                    .map(|(aspect, digest)| format!("{} = {}", key(aspect), string(digest)))
                     .collect();
-                out.push_str(&format!("{} = {{ {} }}\n", string(component), inner.join(", ")));
+                out.push_str(&format!("{} = {{ {} }}\n", key(component), inner.join(", ")));
             }
         }
         for past in &answer.history {

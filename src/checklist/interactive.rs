@@ -136,6 +136,13 @@ pub fn run(walk: &mut Walk<'_>, prompter: &mut dyn Prompter, selection: &Selecti
         let position = Position {
             index,
             total: items.len(),
+            number: walk
+                .checklist
+                .items
+                .iter()
+                .position(|i| i.id == item.id)
+                .map_or(0, |n| n + 1),
+            of: walk.checklist.items.len(),
         };
         prompter.say(&describe(walk, item, report, position));
         match ask_item(walk, prompter, item, report, position)? {
@@ -159,15 +166,19 @@ pub fn run(walk: &mut Walk<'_>, prompter: &mut dyn Prompter, selection: &Selecti
     })
 }
 
+/// Where an item is: in this walk (for going back) and in the checklist (what the prompts show, so the
+/// number stays the same when a walk is resumed).
 #[derive(Clone, Copy)]
 struct Position {
     index: usize,
     total: usize,
+    number: usize,
+    of: usize,
 }
 
 impl Position {
     fn prefix(self, item: &str) -> String {
-        format!("[{}/{} {item}]", self.index + 1, self.total)
+        format!("[{}/{} {item}]", self.number, self.of)
     }
 }
 
@@ -256,16 +267,7 @@ fn ask_item(
             Choice::Skip => return Ok(Step::Skipped),
             Choice::Confirm => {
                 let Some(earlier) = earlier else { continue };
-                let answer = Answer {
-                    decision: Decision::Confirmed,
-                    answered_by: walk.default_author.clone(),
-                    answered_at: walk.now.clone(),
-                    scope: Some(walk.snapshot.record(&item.scope)),
-                    bom_sha256: None,
-                    reviewed_changes: report.changes.clone(),
-                    history: Vec::new(),
-                    ..earlier
-                };
+                let answer = redecided(walk, item, report, earlier, Decision::Confirmed);
                 save(walk, prompter, answer)?;
                 prompter.say(&format!(
                     "{prefix} confirmed by {} — saved to {}.",
@@ -287,16 +289,9 @@ fn ask_item(
                     return Ok(Step::Stop);
                 };
                 let answer = Answer {
-                    decision: Decision::Withdrawn,
                     justification: reason,
                     evidence: Vec::new(),
-                    answered_by: walk.default_author.clone(),
-                    answered_at: walk.now.clone(),
-                    scope: Some(walk.snapshot.record(&item.scope)),
-                    bom_sha256: None,
-                    reviewed_changes: report.changes.clone(),
-                    history: Vec::new(),
-                    ..earlier
+                    ..redecided(walk, item, report, earlier, Decision::Withdrawn)
                 };
                 save(walk, prompter, answer)?;
                 prompter.say(&format!(
@@ -330,6 +325,27 @@ fn ask_item(
             Choice::Status(status) => status,
         };
         return answer_with(walk, prompter, item, report, status, earlier.as_ref(), &prefix);
+    }
+}
+
+/// The earlier answer, decided again by this person now (confirmed or withdrawn) after the changes shown:
+/// bound to the item's scope as it is now.
+fn redecided(
+    walk: &Walk<'_>,
+    item: &super::Item,
+    report: &ItemReport,
+    earlier: Answer,
+    decision: Decision,
+) -> Answer {
+    Answer {
+        decision,
+        answered_by: walk.default_author.clone(),
+        answered_at: walk.now.clone(),
+        scope: Some(walk.snapshot.record(&item.scope)),
+        bom_sha256: None,
+        reviewed_changes: report.changes.clone(),
+        history: Vec::new(),
+        ..earlier
     }
 }
 
@@ -449,9 +465,11 @@ fn save(walk: &mut Walk<'_>, prompter: &mut dyn Prompter, answer: Answer) -> io:
 
 fn describe(walk: &Walk<'_>, item: &super::Item, report: &ItemReport, position: Position) -> String {
     let mut text = format!(
-        "\n{} {}\n\n  {}\n",
+        "\n{} {} ({} of {} in this walk)\n\n  {}\n",
         position.prefix(&format!("{}/{}", walk.checklist.id, item.id)),
         item.title,
+        position.index + 1,
+        position.total,
         item.question
     );
     text.push_str(&format!(

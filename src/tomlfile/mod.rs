@@ -103,6 +103,15 @@ pub enum LoadError {
     Unusable(String),
 }
 
+/// A TOML key: bare when it may be (`usage`), else quoted (`"model:tiny"`).
+pub fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
+}
+
 /// A TOML basic string.
 pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
