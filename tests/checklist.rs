@@ -837,7 +837,10 @@ fn scripted_walk_writes_after_every_answer() {
     let shown = &prompter.shown;
     assert!(shown.contains("[1/14 objectivity-bias] Status"), "{shown}");
     assert!(shown.contains("Guidance:"), "{shown}");
-    assert!(shown.contains("[5/14 trust-data-collection] Status"), "numbers are the checklist's: {shown}");
+    assert!(
+        shown.contains("[5/14 trust-data-collection] Status"),
+        "numbers are the checklist's: {shown}"
+    );
     assert!(shown.contains("at least three words"), "{shown}");
     assert!(shown.contains("no such file in the project"), "{shown}");
     assert!(shown.contains("leaves") || shown.contains("outside"), "{shown}");

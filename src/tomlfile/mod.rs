@@ -105,7 +105,11 @@ pub enum LoadError {
 
 /// A TOML key: bare when it may be (`usage`), else quoted (`"model:tiny"`).
 pub fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         key.to_string()
     } else {
         toml_string(key)
