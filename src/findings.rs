@@ -288,6 +288,19 @@ or answer again with `aitrust checklist --item ID`, which records the file's dig
     Mnt008 = "MNT008" { "maintenance", Error, ["maintenance", "trust-model-deployment"],
         "a Hub repository or pinned revision no longer exists",
         "When `aitrust lock` asked, the Hub answered that the repository (or the pinned commit) does not exist: it was deleted, renamed, made private, or its history rewritten. What the project pins can no longer be fetched or checked against its publisher. Find where it went (a renamed repository keeps its history) and pin that, or replace it." }
+    Mnt009 = "MNT009" { "maintenance", Warning, ["maintenance", "trust-model-deployment"],
+        "a Hub repository was renamed",
+        "The Hub answered for the manifest's `name` with another repository name: it was renamed or moved, and the Hub \
+redirects the old name for now. A redirect can end, and a freed name can be taken by someone else, who would then \
+publish under the name the manifest trusts. Change `name` (and the publisher, if the owner changed) to what the Hub \
+calls it now, and run `aitrust lock`." }
+    Mnt010 = "MNT010" { "maintenance", Error, ["maintenance", "trust-model-deployment"],
+        "a source could not be read when the lock was made",
+        "When `aitrust lock` asked, the source did not let itself be read: private or missing (the Hub answers both \
+alike without a token), gated without access, forbidden, not answering after retries, or answering in a way aitrust \
+cannot trust (an LFS file without its digest, a tree and file list that disagree). Nothing about the component was \
+checked against its publisher, so the audit cannot pass it. Fix access (HF_TOKEN, accepting the conditions) or \
+the name, then run `aitrust lock` again." }
     Int011 = "INT011" { "integrity", Error, ["trust-model-deployment"],
         "a digest differs from what the Hub published",
         "The manifest pins a file whose SHA-256 (or whose presence) differs from what the Hub records for the repository at the pinned revision (from aibom.lock). The manifest pins something the publisher never released: find out where the file came from." }

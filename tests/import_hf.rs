@@ -16,7 +16,9 @@ const WEIGHTS: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab
 const BASE_WEIGHTS: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const DATA_FILE: &str = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
 
-/// Serves `kind` repository `repository` at `sha` (info for any revision, tree, commits).
+/// Serves `kind` repository `repository` at `sha` (info for any revision, tree, commits), in the shapes the Hub
+/// sends (see `tests/common/hub.rs`): the tree gives an LFS file's SHA-256 as `lfs.oid` (huggingface_hub
+/// `RepoFile`), the info's siblings as `lfs.sha256` (`RepoSibling`).
 fn serve(
     server: &mut ServerGuard,
     kind: &str,
@@ -44,8 +46,8 @@ fn serve(
         vec![serde_json::json!({ "type": "file", "oid": "a0b1c2", "size": 40, "path": "config.json" })];
     for (path, sha256, size) in lfs {
         tree.push(
-            serde_json::json!({ "type": "file", "oid": "d3e4f5", "size": 134, "path": path,
-            "lfs": { "sha256": sha256, "size": size, "pointerSize": 134 } }),
+            serde_json::json!({ "type": "file", "oid": "d3e4f5", "size": size, "path": path,
+            "lfs": { "oid": sha256, "size": size, "pointerSize": 134 } }),
         );
     }
     server

@@ -224,7 +224,7 @@ fn in_scope(part: &str, scopes: &[Scope]) -> bool {
 }
 
 /// What changed between what an answer recorded and the scope now, in words ("model `m` added",
-/// "dataset `d`: files changed", "[usage] changed"). Empty when the digests agree.
+/// "dataset `d`: files changed", "`[usage]` changed"). Empty when the digests agree.
 pub fn changes(then: &Recorded, now: &Recorded) -> Vec<String> {
     if then.digest == now.digest {
         return Vec::new();

@@ -165,7 +165,10 @@ fn check_against_hub(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findin
         // an entry with no file list (a disabled or missing repository) has nothing to compare with: those are
         // reported, as errors, by the maintenance check
         .filter(|locked| {
-            locked.source == "huggingface" && locked.missing.is_none() && !locked.files.is_empty()
+            locked.source == "huggingface"
+                && locked.missing.is_none()
+                && locked.unavailable.is_none()
+                && !locked.files.is_empty()
         })
     else {
         return;
@@ -196,8 +199,17 @@ fn check_against_hub(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findin
                     ),
                     "the manifest pins something the publisher never released: re-fetch the file and its digest from the Hub",
                 ),
+                Some(_) => continue,
+                // fail closed: a large (LFS or Xet) file must have a published SHA-256 to compare with
+                None if file.large => (
+                    format!(
+                        "`{path}` is stored on the Hub through {} but aibom.lock records no SHA-256 for it, so its pin cannot be checked against the publisher",
+                        if file.xet_hash.is_some() { "Xet" } else { "LFS" }
+                    ),
+                    "run `aitrust lock` again; if the Hub publishes no SHA-256 for the file, verify it another way (a signature) before trusting it",
+                ),
                 // a regular (non-LFS) file carries a git blob id, not a SHA-256: the local hash decides
-                _ => continue,
+                None => continue,
             },
         };
         out.push(ctx.draft(

@@ -107,6 +107,8 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
                     .into(),
                     status: if locked.missing.is_some() {
                         "missing".into()
+                    } else if locked.unavailable.is_some() {
+                        "unavailable".into()
                     } else if locked.disabled {
                         "disabled".into()
                     } else {
@@ -211,6 +213,18 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
                     continue;
                 }
                 Some(locked) => {
+                    if let Some(canonical) = &locked.canonical {
+                        out.push(ctx.draft(
+                            Code::Mnt009,
+                            id,
+                            component.name.as_ref().map_or(span, |n| n.span),
+                            format!(
+                                "the Hub renamed `{}` to `{canonical}`",
+                                locked.repository
+                            ),
+                            format!("set `name = \"{canonical}\"` (check the publisher too) and run `aitrust lock`"),
+                        ));
+                    }
                     if let Some(revision) = component.revision.as_ref().filter(|r| r.value != locked.revision)
                     {
                         out.push(ctx.draft(
@@ -274,6 +288,27 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
                         format!("`{}` no longer exists on the Hub", component.display_name())
                     },
                     "find where it went (a renamed repository keeps its history) and pin that, or replace it; then run `aitrust lock`".into(),
+                ))
+            }
+            "unavailable" => {
+                let locked = ctx.lock.and_then(|lock| lock.entry_for(component));
+                let state = locked.and_then(|l| l.unavailable.as_deref()).unwrap_or("malformed");
+                let detail = locked.and_then(|l| l.detail.as_deref()).unwrap_or("no detail recorded");
+                out.push(ctx.draft(
+                    Code::Mnt010,
+                    id,
+                    span,
+                    format!(
+                        "`{}` could not be read when aibom.lock was made ({state}): {detail}",
+                        component.display_name()
+                    ),
+                    match state {
+                        "private-or-missing" => "if it is private, set HF_TOKEN to a token with access; else fix `name`; then run `aitrust lock`",
+                        "gated" => "accept the repository's conditions on the Hub with the token's account, then run `aitrust lock`",
+                        "transient" => "the source did not answer: run `aitrust lock` again",
+                        _ => "find out why the source answers this way before trusting the component; then run `aitrust lock`",
+                    }
+                    .into(),
                 ))
             }
             "disabled" => out.push(ctx.draft(

@@ -298,13 +298,19 @@ fn short(revision: &str) -> &str {
 fn component_table(item: &Fetched, base_ids: &[String], dataset_ids: &[String], notes: &[String]) -> Table {
     let mut table = Table::new();
     table.insert("id", value(item.id.clone()));
-    table.insert("name", value(item.request.repository.clone()));
+    // a renamed repository is declared under the name the Hub gives it now
+    let name = item
+        .locked
+        .canonical
+        .clone()
+        .unwrap_or_else(|| item.request.repository.clone());
+    table.insert("name", value(name.clone()));
     table.insert("source", value("huggingface"));
     table.insert("revision", value(item.locked.revision.clone()));
     if let Some(license) = &item.locked.card_license {
         table.insert("license", value(crate::license::canonical_or_given(license)));
     }
-    if let Some((owner, _)) = item.request.repository.split_once('/') {
+    if let Some((owner, _)) = name.split_once('/') {
         table.insert("publisher", value(owner));
     }
     if !base_ids.is_empty() {
@@ -350,7 +356,32 @@ fn component_table(item: &Fetched, base_ids: &[String], dataset_ids: &[String], 
     if item.locked.disabled {
         comment.push_str("# The Hub has DISABLED this repository (MNT002): find a replacement.\n");
     }
-    let small = item.locked.files.iter().filter(|f| f.sha256.is_none()).count();
+    if let Some(canonical) = &item.locked.canonical {
+        comment.push_str(&format!(
+            "# The Hub renamed {} to {canonical}: declared under the new name.\n",
+            item.request.repository
+        ));
+    }
+    let unpinned: Vec<&str> = item
+        .locked
+        .files
+        .iter()
+        .filter(|f| f.large && f.sha256.is_none())
+        .map(|f| f.path.as_str())
+        .collect();
+    if !unpinned.is_empty() {
+        comment.push_str(&format!(
+            "# {} large file(s) have no SHA-256 on the Hub (Xet only): {}; verify them another way.\n",
+            unpinned.len(),
+            unpinned.join(", ")
+        ));
+    }
+    let small = item
+        .locked
+        .files
+        .iter()
+        .filter(|f| !f.large && f.sha256.is_none())
+        .count();
     if small > 0 {
         comment.push_str(&format!(
             "# {small} small non-LFS file(s) (configs, tokenizer, card) have only git blob ids, recorded in aibom.lock;\n\

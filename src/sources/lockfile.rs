@@ -38,6 +38,10 @@ pub struct LockedFile {
     pub sha256: Option<Sha256Digest>,
     /// The git blob id.
     pub blob_id: Option<String>,
+    /// The Xet content hash, for a file the Hub stores through Xet.
+    pub xet_hash: Option<String>,
+    /// The Hub stores it through LFS or Xet (a large file): it must have a SHA-256.
+    pub large: bool,
 }
 
 /// What was recorded for one Hub component.
@@ -79,6 +83,22 @@ pub struct LockedComponent {
     pub files: Vec<LockedFile>,
     /// `repository` or `revision` when the source answered that it does not exist.
     pub missing: Option<String>,
+    /// Why the source could not be read, when it could not: `private-or-missing`, `gated`, `forbidden`,
+    /// `transient` (rate limited, server error or timeout after retries) or `malformed` (an answer aitrust
+    /// cannot trust).
+    pub unavailable: Option<String>,
+    /// What the source said, in words, when it could not be read.
+    pub detail: Option<String>,
+    /// The name the Hub gives the repository, when it differs from `repository` (a rename).
+    pub canonical: Option<String>,
+    /// The default branch's head commit, when it is not `revision`.
+    pub head_revision: Option<String>,
+    /// Commits on the default branch after the pinned revision (0 when the pin is the head).
+    pub behind_commits: Option<u64>,
+    /// Days between the pinned revision and the default branch's head.
+    pub behind_days: Option<u64>,
+    /// Commits on the default branch in all (the Hub's X-Total-Count).
+    pub commits_total: Option<u64>,
 }
 
 impl LockedComponent {
@@ -111,9 +131,25 @@ impl LockedComponent {
             commits_365d: None,
             files: Vec::new(),
             missing: None,
+            unavailable: None,
+            detail: None,
+            canonical: None,
+            head_revision: None,
+            behind_commits: None,
+            behind_days: None,
+            commits_total: None,
         }
     }
 }
+
+/// The values of `unavailable`.
+pub const UNAVAILABLE: &[&str] = &[
+    "private-or-missing",
+    "gated",
+    "forbidden",
+    "transient",
+    "malformed",
+];
 
 /// A time as the lock writes it (RFC 3339).
 pub fn rfc3339(time: time::OffsetDateTime) -> String {
@@ -206,6 +242,27 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
             let card_license = text(&mut table, "card_license");
             let commits_90d = table.unsigned("commits_90d").map(|c| c.value);
             let commits_365d = table.unsigned("commits_365d").map(|c| c.value);
+            let unavailable = match table.string("unavailable") {
+                Some(state) if !UNAVAILABLE.contains(&state.value.as_str()) => {
+                    collector.push(
+                        Problem::new(state.span, format!("unknown value `{}`", state.value)).with_help(
+                            format!(
+                                "`unavailable` is one of {}; run `aitrust lock` to rewrite it",
+                                UNAVAILABLE.join(", ")
+                            ),
+                        ),
+                    );
+                    // unknown is never "available": keep it as the strictest state
+                    Some("malformed".to_string())
+                }
+                other => other.map(|s| s.value),
+            };
+            let detail = text(&mut table, "detail");
+            let canonical = text(&mut table, "canonical");
+            let head_revision = text(&mut table, "head_revision");
+            let behind_commits = table.unsigned("behind_commits").map(|c| c.value);
+            let behind_days = table.unsigned("behind_days").map(|c| c.value);
+            let commits_total = table.unsigned("commits_total").map(|c| c.value);
             let mut files = Vec::new();
             for mut file in table.tables("file", "[[component.file]]") {
                 let path = file.required_string("path", "\"model.safetensors\"");
@@ -220,6 +277,8 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
                         }
                     });
                 let blob_id = file.string("blob_id").map(|b| b.value);
+                let xet_hash = file.string("xet_hash").map(|x| x.value);
+                let large = file.boolean("large").is_some_and(|l| l.value);
                 file.finish();
                 if let Some(path) = path {
                     files.push(LockedFile {
@@ -227,6 +286,8 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
                         size,
                         sha256,
                         blob_id,
+                        xet_hash,
+                        large,
                     });
                 }
             }
@@ -253,6 +314,13 @@ pub fn load(path: &Path) -> Result<LockFile, LoadError> {
                     commits_365d,
                     files,
                     missing,
+                    unavailable,
+                    detail,
+                    canonical,
+                    head_revision,
+                    behind_commits,
+                    behind_days,
+                    commits_total,
                 });
             }
         }
@@ -285,7 +353,14 @@ pub fn to_toml(lock: &LockFile) -> String {
         if let Some(missing) = &c.missing {
             let _ = writeln!(out, "missing = {}", toml_string(missing));
         }
-        for (key, value) in [("last_modified", &c.last_modified), ("created_at", &c.created_at)] {
+        for (key, value) in [
+            ("unavailable", &c.unavailable),
+            ("detail", &c.detail),
+            ("canonical", &c.canonical),
+            ("head_revision", &c.head_revision),
+            ("last_modified", &c.last_modified),
+            ("created_at", &c.created_at),
+        ] {
             if let Some(value) = value {
                 let _ = writeln!(out, "{key} = {}", toml_string(value));
             }
@@ -302,6 +377,9 @@ pub fn to_toml(lock: &LockFile) -> String {
             ("likes", c.likes),
             ("commits_90d", c.commits_90d),
             ("commits_365d", c.commits_365d),
+            ("commits_total", c.commits_total),
+            ("behind_commits", c.behind_commits),
+            ("behind_days", c.behind_days),
         ] {
             if let Some(value) = value {
                 let _ = writeln!(out, "{key} = {value}");
@@ -324,6 +402,12 @@ pub fn to_toml(lock: &LockFile) -> String {
             }
             if let Some(blob) = &file.blob_id {
                 let _ = writeln!(out, "  blob_id = {}", toml_string(blob));
+            }
+            if let Some(xet) = &file.xet_hash {
+                let _ = writeln!(out, "  xet_hash = {}", toml_string(xet));
+            }
+            if file.large {
+                let _ = writeln!(out, "  large = true");
             }
         }
     }
