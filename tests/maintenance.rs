@@ -225,16 +225,22 @@ fn git_remotes_are_locked_and_judged_offline() {
         (Some(2), Some(3))
     );
 
-    // a pin the remote does not have: exit 2, the lock is left as it was
-    let before = std::fs::read(project.join("aibom.lock")).unwrap();
+    // a pin the remote does not have is a recorded fact (MNT008), not a reason to stop
     remote_project(&project, "../fresh", &"ab".repeat(20), "");
     let output = lock(&project);
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
     assert!(
         common::stderr(&output).contains(&format!("revision {} not found", "ab".repeat(20)))
-            && common::stderr(&output).contains("nothing was written: aibom.lock is unchanged"),
+            && common::stderr(&output).contains("recorded in aibom.lock"),
         "{}",
         common::stderr(&output)
     );
-    assert_eq!(std::fs::read(project.join("aibom.lock")).unwrap(), before);
+    let text = std::fs::read_to_string(project.join("aibom.lock")).unwrap();
+    assert!(text.contains("missing = \"revision\""), "{text}");
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        maintenance_codes(&report).contains(&"MNT008".to_string()),
+        "{report:#}"
+    );
 }

@@ -125,7 +125,14 @@ fn lock_git(
                 revision.unwrap_or_default(),
                 now,
             );
-            entry.unavailable = Some("transient".to_string());
+            match &error {
+                crate::sources::git::LockError::RevisionNotFound(_) => {
+                    entry.missing = Some("revision".to_string())
+                }
+                crate::sources::git::LockError::Unreadable(_) => {
+                    entry.unavailable = Some("transient".to_string())
+                }
+            }
             entry.detail = Some(error.to_string());
             (entry, Some(error.to_string()))
         }

@@ -54,6 +54,24 @@ pub fn history(repository: &git2::Repository, head: git2::Oid, now: OffsetDateTi
 
 const DEADLINE: Duration = Duration::from_secs(120);
 
+/// Why a remote could not be locked: the pinned revision is not in it (a fact the lock records as missing), or
+/// the remote could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// The remote does not have the pinned revision.
+    #[error("{0}")]
+    RevisionNotFound(String),
+    /// Anything else.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+impl From<String> for LockError {
+    fn from(message: String) -> Self {
+        Self::Unreadable(message)
+    }
+}
+
 /// Clones `url` (bare, into a temporary directory) and records its upkeep for the lock: the default branch's
 /// newest commit, the first commit, the commit counts, and the pinned `revision` resolved to a commit (it must
 /// exist in the remote).
@@ -63,7 +81,7 @@ pub fn lock(
     kind: ComponentKind,
     revision: Option<&str>,
     now: OffsetDateTime,
-) -> Result<LockedComponent, String> {
+) -> Result<LockedComponent, LockError> {
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
     let (sender, receiver) = mpsc::channel();
     let (target, source) = (scratch.path().to_path_buf(), url.to_string());
@@ -77,12 +95,17 @@ pub fn lock(
     match receiver.recv_timeout(DEADLINE) {
         Ok(Ok(())) => {}
         Ok(Err(error)) => {
-            return Err(format!(
+            return Err(LockError::Unreadable(format!(
                 "{url}: cannot clone: {error}; check the url (aitrust reads paths, file://, git:// and http:// remotes; \
                  for https keep a clone at `path`)"
-            ));
+            )));
         }
-        Err(_) => return Err(format!("{url}: no answer within {} s", DEADLINE.as_secs())),
+        Err(_) => {
+            return Err(LockError::Unreadable(format!(
+                "{url}: no answer within {} s",
+                DEADLINE.as_secs()
+            )));
+        }
     }
     let repository =
         git2::Repository::open_bare(scratch.path()).map_err(|e| format!("{url}: {}", e.message()))?;
@@ -97,7 +120,9 @@ pub fn lock(
             .and_then(|o| o.peel_to_commit())
             .map(|c| c.id().to_string())
             .map_err(|_| {
-                format!("{url}: revision {revision} not found; pin a commit that exists in the remote")
+                LockError::RevisionNotFound(format!(
+                    "{url}: revision {revision} not found; pin a commit that exists in the remote"
+                ))
             })?,
         None => head.to_string(),
     };
