@@ -244,3 +244,145 @@ fn git_remotes_are_locked_and_judged_offline() {
         "{report:#}"
     );
 }
+
+/// `aitrust lock` in `project` with extra environment (a fake ssh).
+fn lock_env(project: &std::path::Path, env: &[(&str, &std::path::Path)]) -> std::process::Output {
+    let mut command = assert_cmd::Command::cargo_bin("aitrust").unwrap();
+    command.current_dir(project).env_remove("CI").args([
+        "lock",
+        "--now",
+        common::NOW,
+        "--endpoint",
+        "http://127.0.0.1:9",
+    ]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn git_remotes_over_http_and_ssh_are_fetched_shallow_and_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served");
+    let repo = served.join("fresh");
+    std::fs::create_dir_all(&repo).unwrap();
+    // 40 old commits (years ago), then three in the last year
+    let mut times: Vec<i64> = (0..40).map(|i| NOW - (2000 - i) * DAY).collect();
+    times.extend([NOW - 300 * DAY, NOW - 60 * DAY, NOW - 5 * DAY]);
+    let head = repository_with_history(&repo, &times);
+    let old_pin = git2::Repository::open(&repo)
+        .unwrap()
+        .revparse_single("HEAD~5")
+        .unwrap()
+        .id()
+        .to_string();
+    let server = common::git_http::GitHttp::serve(&served);
+    let project = dir.path().join("project");
+    let http_url = format!("{}/fresh/.git", server.url);
+
+    // over http: the default branch's last year, fetched shallow
+    remote_project(&project, &http_url, &head, "");
+    let output = lock_env(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let lock = aitrust::sources::lockfile::load(&project.join("aibom.lock")).unwrap();
+    let entry = &lock.components[0];
+    assert_eq!(
+        (entry.unavailable.as_deref(), entry.revision.as_str()),
+        (None, head.as_str()),
+        "{entry:?}"
+    );
+    assert_eq!((entry.commits_90d, entry.commits_365d), (Some(2), Some(3)));
+    assert_eq!(entry.behind_commits, Some(0));
+    assert!(
+        server.asked_shallow(),
+        "the fetch must be shallow: {:?}",
+        server.bodies.lock().unwrap()
+    );
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!((code, maintenance_codes(&report)), (0, vec![]), "{report:#}");
+
+    // a pin older than the fetched year is fetched by itself, and dated
+    remote_project(&project, &http_url, &old_pin, "");
+    let output = lock_env(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let entry = aitrust::sources::lockfile::load(&project.join("aibom.lock"))
+        .unwrap()
+        .components[0]
+        .clone();
+    assert_eq!(entry.revision, old_pin);
+    assert_eq!(entry.head_revision.as_deref(), Some(head.as_str()));
+    // HEAD~5 is the 38th commit, 2000 - 37 days old; the head is 5 days old
+    assert_eq!(entry.behind_days, Some(1963 - 5));
+    assert_eq!(
+        entry.behind_commits, None,
+        "not known without the older history, never guessed"
+    );
+
+    // a pin the remote does not have: recorded, MNT008
+    remote_project(&project, &http_url, &"ab".repeat(20), "");
+    let output = lock_env(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        maintenance_codes(&report).contains(&"MNT008".to_string()),
+        "{report:#}"
+    );
+
+    // over ssh (ssh:// and scp-style), through the ssh program git would run
+    let ssh = common::git_http::fake_ssh(dir.path());
+    for url in [
+        format!("ssh://git@localhost{}", repo.join(".git").display()),
+        format!("git@localhost:{}", repo.join(".git").display()),
+    ] {
+        remote_project(&project, &url, &head, "");
+        let output = lock_env(&project, &[("GIT_SSH_COMMAND", &ssh)]);
+        assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+        let entry = aitrust::sources::lockfile::load(&project.join("aibom.lock"))
+            .unwrap()
+            .components[0]
+            .clone();
+        assert_eq!(
+            (entry.unavailable.as_deref(), entry.commits_365d),
+            (None, Some(3)),
+            "{url}: {entry:?}"
+        );
+    }
+    let log = std::fs::read_to_string(dir.path().join("ssh.log")).unwrap();
+    assert!(log.contains("git-upload-pack"), "{log}");
+
+    // a remote that does not answer is recorded, and the lock still completes
+    remote_project(&project, "https://127.0.0.1:9/nothing.git", &head, "");
+    let output = lock_env(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let (code, report) = json_report(&project, &[]);
+    assert_eq!(
+        (code, maintenance_codes(&report)),
+        (1, vec!["MNT010".to_string()]),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_git_clone_at_path_needs_no_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("models/m");
+    std::fs::create_dir_all(&clone).unwrap();
+    let head = repository_with_history(&clone, &[NOW - 30 * DAY, NOW - 10 * DAY]);
+    git2::Repository::open(&clone)
+        .unwrap()
+        .remote("origin", "https://git.example.com/m.git")
+        .unwrap();
+    let manifest = format!(
+        "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"research\"\n\
+[[model]]\nid = \"m\"\nsource = \"git\"\nrevision = \"{head}\"\npath = \"models/m\"\nlicense = \"mit\"\npublisher = \"acme\"\nbase_model = []\n\
+  [[model.file]]\n  path = \"weights.bin\"\n  sha256 = \"{}\"\n",
+        aitrust::digest::hash::sha256_bytes(b"version 1")
+    );
+    std::fs::write(dir.path().join("aibom.toml"), manifest).unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, maintenance_codes(&report)), (0, vec![]), "{report:#}");
+    assert_eq!(report["components"][0]["activity"]["source"], "git");
+    assert_eq!(report["components"][0]["activity"]["commits_90d"], 2);
+}

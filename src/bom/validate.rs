@@ -282,6 +282,8 @@ fn check_component(component: &Component, collector: &Collector) {
                 );
             }
         }
+        // a git component kept as a clone at `path` is read from the clone (its `origin` names the remote)
+        SourceKind::Git if component.path.is_some() || component.path_was_invalid => {}
         SourceKind::Git | SourceKind::Url => {
             if component.url.is_none() {
                 collector.push(
@@ -292,7 +294,11 @@ fn check_component(component: &Component, collector: &Collector) {
                             component.source.value.as_str()
                         ),
                     )
-                    .with_help("add `url = \"https://...\"`"),
+                    .with_help(if component.source.value == SourceKind::Git {
+                        "add `url = \"https://...\"` (or keep a clone at `path`)"
+                    } else {
+                        "add `url = \"https://...\"`"
+                    }),
                 );
             }
         }

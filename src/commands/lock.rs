@@ -105,13 +105,21 @@ fn lock_git(
         .map(|u| u.value.clone())
         .unwrap_or_default();
     // a relative path is relative to the manifest, like every other path in it
-    let remote = if url.contains("://") || url.contains('@') || Path::new(&url).is_absolute() {
+    let remote = if url.contains("://")
+        || crate::sources::git_remote::is_network(&url)
+        || Path::new(&url).is_absolute()
+    {
         url.clone()
     } else {
         bom.root.join(&url).display().to_string()
     };
     let revision = component.revision.as_ref().map(|r| r.value.as_str());
-    match crate::sources::git::lock(&component.id.value, &remote, component.kind, revision, now) {
+    let result = if crate::sources::git_remote::is_network(&remote) {
+        crate::sources::git_remote::lock(&component.id.value, &remote, component.kind, revision, now)
+    } else {
+        crate::sources::git::lock(&component.id.value, &remote, component.kind, revision, now)
+    };
+    match result {
         Ok(mut locked) => {
             locked.repository = url;
             (locked, None)

@@ -2,6 +2,7 @@
 //! Hub and git sources join here, with their results recorded in a lock file so CI can run offline.
 
 pub mod git;
+pub mod git_remote;
 pub mod hf_cache;
 pub mod hub;
 pub mod local;

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod git_http;
 pub mod hub;
 
 use std::path::{Path, PathBuf};
