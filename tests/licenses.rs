@@ -71,18 +71,58 @@ fn license_by_usage_table() {
             AllowWithObligations,
             &[],
         ),
+        // Llama 3.1 §2: above 700M monthly active users "you are not authorized to exercise any of the rights
+        // under this Agreement unless or until Meta otherwise expressly grants you such rights"
         (
             "llama3.1",
             &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 800000000"),
-            NeedsReview,
-            &["LIC004"],
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "llama2",
+            &format!("{RESEARCH}\nmonthly_active_users = 800000000"),
+            Deny,
+            &["LIC003"],
+        ),
+        // the grant, recorded as a license exception for the component, restores the rights
+        (
+            "llama3.1",
+            &format!(
+                "{COMMERCIAL_SAAS}\nmonthly_active_users = 800000000\n[policy]\nlicenses.exceptions = [{{ component = \"m\", allow = [\"LicenseRef-aitrust-llama3.1\"], reason = \"Meta granted a license on 2026-10-01\", evidence = \"legal/meta-grant.pdf\" }}]"
+            ),
+            AllowWithObligations,
+            &[],
         ),
         ("llama3.1", COMMERCIAL_SAAS, AllowWithObligations, &[]),
+        // Qwen LICENSE AGREEMENT §4.a: "If you are commercially using the Materials, and your product or service
+        // has more than 100 million monthly active users, you shall request a license from us. You cannot
+        // exercise your rights under this Agreement without our authorization."
         (
             "qwen",
             &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 150000000"),
-            NeedsReview,
-            &["LIC004"],
+            Deny,
+            &["LIC003"],
+        ),
+        // ... and only when commercially using: research at 300M is not over the threshold
+        (
+            "qwen",
+            &format!("{RESEARCH}\nmonthly_active_users = 300000000"),
+            Allow,
+            &[],
+        ),
+        // Tongyi Qianwen LICENSE AGREEMENT §4.a, the same clause
+        (
+            "tongyi-qianwen",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 150000000"),
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "tongyi-qianwen",
+            &format!("{RESEARCH}\nmonthly_active_users = 300000000"),
+            Allow,
+            &[],
         ),
         (
             "qwen",
@@ -204,6 +244,44 @@ fn license_by_usage_table() {
         let (verdict, codes) = verdict_and_codes(&one_model(license, usage));
         assert_eq!(verdict, *expected, "{license} with {usage:?}: codes {codes:?}");
         assert_eq!(codes, *expected_codes, "{license} with {usage:?}");
+    }
+}
+
+/// Installing the weights at a customer's site hands them over: the distribution duties apply (Llama 3.1 §1.b:
+/// "If you distribute or make available the Llama Materials (or any derivative works thereof) ... you shall
+/// provide a copy of this Agreement ... and prominently display 'Built with Llama'").
+#[test]
+fn on_premises_delivery_is_distribution() {
+    let obligations = |deployment: &str| {
+        let result = assessment(&one_model(
+            "llama3.1",
+            &format!("purpose = \"commercial\"\ndeployment = \"{deployment}\"\nmonthly_active_users = 10"),
+        ));
+        result.components[0].obligations.join("\n")
+    };
+    let on_premises = obligations("on-premises");
+    assert!(on_premises.contains("Built with Llama"), "{on_premises}");
+    assert_eq!(
+        on_premises,
+        obligations("distributed"),
+        "the same duties as distributing"
+    );
+    assert!(!obligations("internal").contains("Built with Llama"));
+}
+
+/// `GPL-2.0+` is "version 2 or any later version"; the deprecated bare `GPL-2.0` means "only" (SPDX license list,
+/// deprecated ids), so the canonical form keeps the `or-later`.
+#[test]
+fn or_later_is_never_lost() {
+    let kb = aitrust::license::KnowledgeBase::embedded();
+    for (given, canonical) in [
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("LGPL-2.1+", "LGPL-2.1-or-later"),
+        ("GPL-3.0+ OR MIT", "GPL-3.0-or-later OR MIT"),
+        ("GPL-2.0-or-later", "GPL-2.0-or-later"),
+    ] {
+        let normalized = aitrust::license::normalize::normalize(given, kb).unwrap();
+        assert_eq!(normalized.canonical, canonical, "{given}");
     }
 }
 

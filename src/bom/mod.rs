@@ -252,11 +252,13 @@ impl Usage {
         self.span.is_none()
     }
 
-    /// Does the project hand the weights (or a product containing them) to others?
+    /// Does the project hand the weights (or a product containing them) to others? Installing at a customer's
+    /// site (`on-premises`) hands them over too: that is distribution under every license that defines it as
+    /// making a copy available to a third party.
     pub fn distributes(&self) -> bool {
         self.deployment
             .as_ref()
-            .is_some_and(|d| d.value == Deployment::Distributed)
+            .is_some_and(|d| matches!(d.value, Deployment::Distributed | Deployment::OnPremises))
             || self.has(Activity::RedistributeWeights)
     }
 

@@ -116,6 +116,12 @@ pub struct LicenseException {
     pub component: Spanned<String>,
     /// The licenses allowed for it.
     pub allow: Vec<Spanned<String>>,
+    /// Why (a grant from the licensor, a legal review).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Spanned<String>>,
+    /// Where the grant or review is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Spanned<String>>,
 }
 
 /// `signatures.*`.
@@ -279,6 +285,8 @@ fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> Licen
             let component = exception.required_string("component", "\"my-model\"");
             let allow_given = exception.value("allow").is_some();
             let allow = exception.strings("allow");
+            let reason = exception.string("reason");
+            let evidence = exception.string("evidence");
             if !allow_given {
                 collector.push(
                     Problem::new(exception.span(), "a license exception needs `allow`")
@@ -289,6 +297,8 @@ fn read_licenses(mut table: TableReader<'_, '_>, collector: &Collector) -> Licen
             Some(LicenseException {
                 component: component?,
                 allow,
+                reason,
+                evidence,
             })
         })
         .collect();

@@ -79,7 +79,16 @@ choice_enum! {
 
 choice_enum! {
     /// What crossing a threshold does.
-    ThresholdEffect { SeparateLicense = "separate-license", Terminates = "terminates" }
+    ThresholdEffect {
+        SeparateLicense = "separate-license",
+        Terminates = "terminates",
+        VoidUntilGranted = "void-until-granted",
+    }
+}
+
+choice_enum! {
+    /// When a threshold applies: always, or only to commercial use.
+    AppliesWhen { Always = "always", Commercial = "commercial" }
 }
 
 /// A user or revenue threshold.
@@ -93,6 +102,8 @@ pub struct Threshold {
     pub effect: ThresholdEffect,
     /// How it is measured.
     pub note: String,
+    /// Only for commercial use (Qwen, Tongyi Qianwen), or always.
+    pub applies_when: AppliesWhen,
 }
 
 /// A regional exclusion.
@@ -332,12 +343,14 @@ fn read_license(
             let limit = t.unsigned("limit");
             let effect = t.choice("effect");
             let note = t.required_string("note", "\"...\"");
+            let applies_when = t.choice("applies_when").map_or(AppliesWhen::Always, |a| a.value);
             t.finish();
             Some(Threshold {
                 metric: metric?.value,
                 limit: limit?.value,
                 effect: effect?.value,
                 note: note?.value,
+                applies_when,
             })
         })
         .collect();

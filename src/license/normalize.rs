@@ -109,13 +109,19 @@ fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeErr
     {
         return Ok(format!("LicenseRef-{name}"));
     }
-    if let Some(id) = spdx_license(term) {
-        return Ok(id.to_string());
-    }
+    // `GPL-2.0+` means "or any later version": the current id says so (`GPL-2.0-or-later`); the bare deprecated
+    // `GPL-2.0` means "only", so the `+` must never be lost
     if let Some(base) = term.strip_suffix('+')
         && let Some(id) = spdx_license(base)
     {
-        return Ok(format!("{id}+"));
+        let bare = id.trim_end_matches("-only");
+        return Ok(match spdx::license_id(&format!("{bare}-or-later")) {
+            Some(later) => later.name.to_string(),
+            None => format!("{id}+"),
+        });
+    }
+    if let Some(id) = spdx_license(term) {
+        return Ok(id.to_string());
     }
     let candidates = kb
         .licenses

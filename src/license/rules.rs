@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::kb::{
-    Commercial, Derivatives, FlowDown, KnowledgeBase, LicenseFacts, Metric, Outputs, ThresholdEffect,
+    AppliesWhen, Commercial, Derivatives, FlowDown, KnowledgeBase, LicenseFacts, Metric, Outputs,
+    ThresholdEffect,
 };
 use crate::bom::policy::{LicensePolicy, UnknownLicense};
 use crate::bom::{Activity, ComponentKind, Purpose, Usage};
@@ -259,7 +260,7 @@ fn apply_unknown(id: &str, context: &UseContext<'_>, judgement: &mut Judgement) 
 fn apply_facts(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut Judgement) {
     let usage = context.usage;
     apply_commercial(facts, usage, judgement);
-    apply_thresholds(facts, usage, judgement);
+    apply_thresholds(facts, context, judgement);
     for exclusion in &facts.regions {
         if usage
             .regions
@@ -337,13 +338,36 @@ fn apply_commercial(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgeme
     );
 }
 
-fn apply_thresholds(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgement) {
+fn apply_thresholds(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut Judgement) {
+    let usage = context.usage;
+    // a grant from the licensor is recorded as a license exception for the component
+    let granted = context
+        .policy
+        .exceptions
+        .iter()
+        .any(|(component, allow)| component == context.component && allow.contains(&facts.id));
     for threshold in &facts.thresholds {
+        // Qwen's and Tongyi Qianwen's thresholds bind commercial use only; an undeclared purpose may be commercial
+        if threshold.applies_when == AppliesWhen::Commercial
+            && matches!(usage.purpose(), Some(Purpose::Research | Purpose::Personal))
+        {
+            continue;
+        }
         let metric = metric_name(threshold.metric);
         match (usage_metric(usage, threshold.metric), threshold.effect) {
+            (Some(value), ThresholdEffect::VoidUntilGranted) if value > threshold.limit && granted => {
+                judgement.oblige(format!(
+                    "{}: {value} {metric} exceeds {}; the licensor's grant is recorded in licenses.exceptions: keep it on file and within its terms",
+                    facts.id, threshold.limit
+                ));
+            }
             (Some(value), effect) if value > threshold.limit => {
                 let (verdict, what) = match effect {
                     ThresholdEffect::Terminates => (LicenseVerdict::Deny, "the license terminates"),
+                    ThresholdEffect::VoidUntilGranted => (
+                        LicenseVerdict::Deny,
+                        "no right under the license may be exercised until the licensor grants a license",
+                    ),
                     ThresholdEffect::SeparateLicense => (
                         LicenseVerdict::NeedsReview,
                         "a separate license must be requested from the licensor",
@@ -356,10 +380,14 @@ fn apply_thresholds(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgeme
                         "{}: {value} {metric} exceeds {}, so {what} ({})",
                         facts.id, threshold.limit, threshold.note
                     ),
-                    format!(
-                        "obtain a license from the publisher before deploying ({})",
-                        facts.url
-                    ),
+                    if effect == ThresholdEffect::VoidUntilGranted {
+                        format!(
+                            "request a license from the licensor ({}); once granted, record it as licenses.exceptions = [{{ component = \"{}\", allow = [\"{}\"], reason = \"...\", evidence = \"...\" }}]",
+                            facts.url, context.component, facts.id
+                        )
+                    } else {
+                        format!("obtain a license from the publisher before deploying ({})", facts.url)
+                    },
                 );
             }
             (Some(_), _) => {}
@@ -375,8 +403,8 @@ fn apply_thresholds(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgeme
                     threshold_key(threshold.metric)
                 ),
             ),
-            (None, ThresholdEffect::SeparateLicense) => judgement.oblige(format!(
-                "{}: stay at or below {} {metric} ({}), or request a license",
+            (None, ThresholdEffect::SeparateLicense | ThresholdEffect::VoidUntilGranted) => judgement.oblige(format!(
+                "{}: stay at or below {} {metric} ({}), or request a license (above it no right may be exercised until granted)",
                 facts.id, threshold.limit, threshold.note
             )),
         }
