@@ -155,10 +155,17 @@ fn license_by_usage_table() {
             NeedsReview,
             &["LIC004"],
         ),
-        // regional exclusions
+        // regional exclusions: Llama 3.2's EU clause covers its multimodal models only (see
+        // regional_exclusions_follow_membership_and_model_scope), Llama 4's every model
         (
             "llama3.2",
             &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 10\nregions = [\"EU\", \"US\"]"),
+            AllowWithObligations,
+            &[],
+        ),
+        (
+            "llama4",
+            &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 10\nregions = [\"DE\"]"),
             NeedsReview,
             &["LIC004"],
         ),
@@ -244,6 +251,51 @@ fn license_by_usage_table() {
         let (verdict, codes) = verdict_and_codes(&one_model(license, usage));
         assert_eq!(verdict, *expected, "{license} with {usage:?}: codes {codes:?}");
         assert_eq!(codes, *expected_codes, "{license} with {usage:?}");
+    }
+}
+
+/// The Llama 3.2 Acceptable Use Policy, incorporated by the Llama 3.2 Community License: "With respect to any multimodal models
+/// included in Llama 3.2, the rights granted under Section 1(a) ... are not being granted to you if you are an
+/// individual domiciled in, or a company with a principal place of business in, the European Union." Any EU member
+/// (by ISO 3166 code or name), the EEA, or a wider region counts; text-only 3.2 models are not covered.
+#[test]
+fn regional_exclusions_follow_membership_and_model_scope() {
+    let case = |name: &str, regions: &str| {
+        let manifest = format!(
+            "schema = 1\n[project]\nname = \"p\"\n[usage]\n{COMMERCIAL_SAAS}\nmonthly_active_users = 10\nregions = [{regions}]\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"{name}\"\nlicense = \"llama3.2\"\n"
+        );
+        verdict_and_codes(&manifest)
+    };
+    let vision = "meta-llama/Llama-3.2-11B-Vision-Instruct";
+    let text = "meta-llama/Llama-3.2-3B-Instruct";
+    for region in [
+        "\"EU\"",
+        "\"DE\"",
+        "\"AT\"",
+        "\"FRA\"",
+        "\"European Union\"",
+        "\"EEA\"",
+        "\"Netherlands\"",
+        "\"worldwide\"",
+    ] {
+        assert_eq!(
+            case(vision, region),
+            (NeedsReview, vec!["LIC004".to_string()]),
+            "{region}"
+        );
+        assert_eq!(
+            case(text, region),
+            (AllowWithObligations, vec![]),
+            "text-only, {region}"
+        );
+    }
+    for region in ["\"US\"", "\"CH\"", "\"GB\"", "\"NO\""] {
+        assert_eq!(
+            case(vision, region),
+            (AllowWithObligations, vec![]),
+            "{region} is not in the EU"
+        );
     }
 }
 

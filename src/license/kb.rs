@@ -87,6 +87,11 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// Which models a regional exclusion covers.
+    RegionScope { All = "all", Multimodal = "multimodal" }
+}
+
+choice_enum! {
     /// When a threshold applies: always, or only to commercial use.
     AppliesWhen { Always = "always", Commercial = "commercial" }
 }
@@ -111,8 +116,10 @@ pub struct Threshold {
 pub struct RegionExclusion {
     /// The region (as written in `[usage] regions`).
     pub region: String,
-    /// Which models it applies to.
+    /// Which models it applies to, in words.
     pub scope: String,
+    /// `all` models under the license, or only the `multimodal` ones (Llama 3.2 Vision).
+    pub applies_to: RegionScope,
     /// What it says.
     pub note: String,
 }
@@ -361,11 +368,13 @@ fn read_license(
             let region = r.required_string("region", "\"EU\"");
             let scope = r.required_string("scope", "\"...\"");
             let note = r.required_string("note", "\"...\"");
+            let applies_to = r.choice("applies_to").map_or(RegionScope::All, |a| a.value);
             r.finish();
             Some(RegionExclusion {
                 region: region?.value,
                 scope: scope?.value,
                 note: note?.value,
+                applies_to,
             })
         })
         .collect();

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::kb::{
     AppliesWhen, Commercial, Derivatives, FlowDown, KnowledgeBase, LicenseFacts, Metric, Outputs,
-    ThresholdEffect,
+    RegionScope, ThresholdEffect,
 };
 use crate::bom::policy::{LicensePolicy, UnknownLicense};
 use crate::bom::{Activity, ComponentKind, Purpose, Usage};
@@ -137,6 +137,8 @@ pub struct UseContext<'a> {
     pub kind: ComponentKind,
     /// The component's id, for exceptions.
     pub component: &'a str,
+    /// Its name (`meta-llama/Llama-3.2-11B-Vision`), for clauses that cover some models only.
+    pub name: Option<&'a str>,
     /// The license policy, with entries normalized to canonical ids.
     pub policy: &'a CanonicalPolicy,
 }
@@ -262,10 +264,14 @@ fn apply_facts(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut J
     apply_commercial(facts, usage, judgement);
     apply_thresholds(facts, context, judgement);
     for exclusion in &facts.regions {
+        // a text-only Llama 3.2 model is not covered by a clause on its multimodal models
+        if exclusion.applies_to == RegionScope::Multimodal && !looks_multimodal(context) {
+            continue;
+        }
         if usage
             .regions
             .iter()
-            .any(|r| r.value.eq_ignore_ascii_case(&exclusion.region))
+            .any(|r| region_within(&r.value, &exclusion.region))
         {
             judgement.reason(
                 LicenseVerdict::NeedsReview,
@@ -294,6 +300,74 @@ fn apply_facts(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut J
         apply_derivatives(facts, usage, judgement);
         apply_outputs(facts, usage, judgement);
     }
+}
+
+/// The member states of the European Union (ISO 3166-1 alpha-2, alpha-3, English name), as of 2026.
+const EU_MEMBERS: &[(&str, &str, &str)] = &[
+    ("AT", "AUT", "Austria"),
+    ("BE", "BEL", "Belgium"),
+    ("BG", "BGR", "Bulgaria"),
+    ("HR", "HRV", "Croatia"),
+    ("CY", "CYP", "Cyprus"),
+    ("CZ", "CZE", "Czechia"),
+    ("DK", "DNK", "Denmark"),
+    ("EE", "EST", "Estonia"),
+    ("FI", "FIN", "Finland"),
+    ("FR", "FRA", "France"),
+    ("DE", "DEU", "Germany"),
+    ("GR", "GRC", "Greece"),
+    ("HU", "HUN", "Hungary"),
+    ("IE", "IRL", "Ireland"),
+    ("IT", "ITA", "Italy"),
+    ("LV", "LVA", "Latvia"),
+    ("LT", "LTU", "Lithuania"),
+    ("LU", "LUX", "Luxembourg"),
+    ("MT", "MLT", "Malta"),
+    ("NL", "NLD", "Netherlands"),
+    ("PL", "POL", "Poland"),
+    ("PT", "PRT", "Portugal"),
+    ("RO", "ROU", "Romania"),
+    ("SK", "SVK", "Slovakia"),
+    ("SI", "SVN", "Slovenia"),
+    ("ES", "ESP", "Spain"),
+    ("SE", "SWE", "Sweden"),
+];
+
+/// Does a declared region (`DE`, `Germany`, `EEA`, `Europe`, `worldwide`) fall within an excluded one (`EU`)?
+/// A declared region that contains the excluded one counts: offering a product in the EEA or worldwide offers it
+/// in the EU.
+fn region_within(declared: &str, excluded: &str) -> bool {
+    let declared = declared.trim();
+    if declared.eq_ignore_ascii_case(excluded) {
+        return true;
+    }
+    if !excluded.eq_ignore_ascii_case("EU") {
+        return false;
+    }
+    let lower = declared.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "european union"
+            | "eea"
+            | "european economic area"
+            | "europe"
+            | "emea"
+            | "worldwide"
+            | "global"
+            | "world"
+    ) || EU_MEMBERS.iter().any(|(alpha2, alpha3, name)| {
+        declared.eq_ignore_ascii_case(alpha2)
+            || declared.eq_ignore_ascii_case(alpha3)
+            || declared.eq_ignore_ascii_case(name)
+    })
+}
+
+/// Is the component a multimodal model, by the names publishers give them (`Llama-3.2-11B-Vision`)?
+fn looks_multimodal(context: &UseContext<'_>) -> bool {
+    let name = format!("{} {}", context.component, context.name.unwrap_or_default()).to_ascii_lowercase();
+    ["vision", "multimodal", "-vl", "_vl", "image", "visual", "omni"]
+        .iter()
+        .any(|marker| name.contains(marker))
 }
 
 fn apply_commercial(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgement) {

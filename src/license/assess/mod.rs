@@ -106,6 +106,7 @@ fn judge_own(component: &Component, bom: &Bom, kb: &KnowledgeBase, policy: &Cano
                 usage: &bom.usage,
                 kind: component.kind,
                 component: &component.id,
+                name: component.name.as_ref().map(|n| n.value.as_str()),
                 policy,
             };
             let mut judgement = rules::judge_expression(&normalized.expression, kb, &context);
