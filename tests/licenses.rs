@@ -683,3 +683,56 @@ fn missing_license_and_card_mismatch() {
         issue.message
     );
 }
+
+/// License URLs as model cards write them (Meta moved the Llama texts from llama.meta.com to www.llama.com; CC
+/// texts are linked as the deed or the `legalcode`), and full names, resolve to the license they name.
+#[test]
+fn license_urls_and_full_names_resolve() {
+    let kb = aitrust::license::KnowledgeBase::embedded();
+    for (given, canonical) in [
+        (
+            "https://www.llama.com/llama3_1/license/",
+            "LicenseRef-aitrust-llama3.1",
+        ),
+        (
+            "https://llama.meta.com/llama3_1/license",
+            "LicenseRef-aitrust-llama3.1",
+        ),
+        (
+            "https://llama.meta.com/llama3_2/license/",
+            "LicenseRef-aitrust-llama3.2",
+        ),
+        (
+            "https://www.llama.com/llama3/license/",
+            "LicenseRef-aitrust-llama3",
+        ),
+        (
+            "https://www.llama.com/llama4/license/",
+            "LicenseRef-aitrust-llama4",
+        ),
+        (
+            "https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode",
+            "CC-BY-NC-SA-4.0",
+        ),
+        (
+            "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+            "CC-BY-NC-SA-4.0",
+        ),
+        (
+            "https://creativecommons.org/licenses/by/4.0/legalcode.en",
+            "CC-BY-4.0",
+        ),
+        (
+            "CreativeML OpenRAIL-M",
+            "LicenseRef-aitrust-creativeml-openrail-m",
+        ),
+        (
+            "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE",
+            "LicenseRef-aitrust-qwen",
+        ),
+    ] {
+        let normalized = aitrust::license::normalize::normalize(given, kb)
+            .unwrap_or_else(|error| panic!("{given}: {error}"));
+        assert_eq!(normalized.canonical, canonical, "{given}");
+    }
+}

@@ -260,6 +260,17 @@ impl KnowledgeBase {
                         }
                     }
                 }
+                // the license's own text URL names it too (a card's `license_link`), unless another entry claims
+                // it or shares it (a URL two licenses share names neither)
+                let url = lookup_key(&facts.url);
+                let shared = licenses
+                    .iter()
+                    .filter(|(other, _)| lookup_key(&other.url) == url)
+                    .count()
+                    > 1;
+                if !shared {
+                    by_key.entry(url).or_insert(index);
+                }
             }
             for ambiguous in &ambiguous {
                 if by_key.contains_key(&lookup_key(&ambiguous.id)) {
