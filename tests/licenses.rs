@@ -433,7 +433,9 @@ fn lineage_table() {
         // distillation inherits output clauses only
         ("apache-2.0", "distilled", "llama3", Deny, &["LIC003"]),
         ("apache-2.0", "distilled", "gemma", AllowWithObligations, &[]),
-        ("apache-2.0", "distilled", "llama3.1", AllowWithObligations, &[]),
+        // Llama 3.1 §1.b.i: a model built from Llama outputs and made available must be named "Llama..."; the
+        // student here is called "child" (see distilled_students_carry_the_prefix for a compliant name)
+        ("apache-2.0", "distilled", "llama3.1", NeedsReview, &["LIC004"]),
     ];
     for (child_license, relation, parent_license, expected, expected_codes) in cases {
         let (verdict, codes) = child(&lineage(child_license, relation, parent_license, &usage));
@@ -469,6 +471,14 @@ fn lineage_table() {
             .iter()
             .any(|o| o.contains("starting with \"Llama\""))
     );
+}
+
+#[test]
+fn distilled_students_carry_the_prefix() {
+    let usage = format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 1000");
+    let manifest = lineage("apache-2.0", "distilled", "llama3.1", &usage)
+        .replace("org/child", "acme/Llama-3.1-Acme-Distill-8B");
+    assert_eq!(child(&manifest), (AllowWithObligations, vec![]));
 }
 
 #[test]

@@ -151,10 +151,7 @@ pub(super) fn naming_duty(
         let Some(prefix) = &facts.name_prefix else {
             continue;
         };
-        if short
-            .to_ascii_lowercase()
-            .starts_with(&prefix.to_ascii_lowercase())
-        {
+        if carries_prefix(short, prefix) {
             continue;
         }
         let message = format!(
@@ -174,6 +171,39 @@ pub(super) fn naming_duty(
             message,
             help: format!("name the model \"{prefix}...\" as the license requires, or keep it private (not distributed, not served to others)"),
         });
+    }
+}
+
+/// Does a model name begin with a required prefix, as the Hub writes names? `Llama 3` is carried by
+/// `Llama 3 Acme`, `Llama-3-Acme-8B`, `llama_3_acme` and `Llama3-Acme`: spaces, hyphens, underscores and dots
+/// between the prefix's words are the same, and may be left out.
+fn carries_prefix(name: &str, prefix: &str) -> bool {
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (name, prefix) = (squash(name), squash(prefix));
+    !prefix.is_empty() && name.starts_with(&prefix)
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    #[test]
+    fn the_hubs_spellings_of_a_prefix() {
+        for name in [
+            "Llama 3 Acme",
+            "Llama-3-Acme-8B",
+            "llama_3_acme",
+            "Llama3-Acme",
+            "LLAMA-3.Acme",
+        ] {
+            assert!(super::carries_prefix(name, "Llama 3"), "{name}");
+        }
+        for name in ["Acme-Llama-3", "Lama-3-Acme", "Acme"] {
+            assert!(!super::carries_prefix(name, "Llama 3"), "{name}");
+        }
     }
 }
 
@@ -235,6 +265,9 @@ pub(super) fn distilled_from(
                 "{}: name `{student}` starting with \"{prefix}\" if it is distributed or made available",
                 teacher.id
             ));
+            // and check the name it has, as for fine-tunes (Llama 3.1 §1.b.i: a model created from Llama outputs
+            // that is distributed or made available must include "Llama" at the beginning of its name)
+            naming_duty(model, &[teacher], bom, judgement, issues);
             return;
         }
         Outputs::Attribution => {
