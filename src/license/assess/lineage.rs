@@ -188,25 +188,6 @@ fn carries_prefix(name: &str, prefix: &str) -> bool {
     !prefix.is_empty() && name.starts_with(&prefix)
 }
 
-#[cfg(test)]
-mod prefix_tests {
-    #[test]
-    fn the_hubs_spellings_of_a_prefix() {
-        for name in [
-            "Llama 3 Acme",
-            "Llama-3-Acme-8B",
-            "llama_3_acme",
-            "Llama3-Acme",
-            "LLAMA-3.Acme",
-        ] {
-            assert!(super::carries_prefix(name, "Llama 3"), "{name}");
-        }
-        for name in ["Acme-Llama-3", "Lama-3-Acme", "Acme"] {
-            assert!(!super::carries_prefix(name, "Llama 3"), "{name}");
-        }
-    }
-}
-
 /// A student distilled from (or trained on the outputs of) a teacher inherits its output clauses.
 pub(super) fn distilled_from(
     model: &Model,
@@ -479,5 +460,24 @@ ask the model's publisher, or choose a model trained on permissively licensed da
             message,
             help: format!("{help} (policy `licenses.training_data = \"strict\"` makes this an error)"),
         });
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    #[test]
+    fn the_hubs_spellings_of_a_prefix() {
+        for name in [
+            "Llama 3 Acme",
+            "Llama-3-Acme-8B",
+            "llama_3_acme",
+            "Llama3-Acme",
+            "LLAMA-3.Acme",
+        ] {
+            assert!(super::carries_prefix(name, "Llama 3"), "{name}");
+        }
+        for name in ["Acme-Llama-3", "Lama-3-Acme", "Acme"] {
+            assert!(!super::carries_prefix(name, "Llama 3"), "{name}");
+        }
     }
 }
