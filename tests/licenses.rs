@@ -746,3 +746,18 @@ fn license_urls_and_full_names_resolve() {
         assert_eq!(normalized.canonical, canonical, "{given}");
     }
 }
+
+/// Qwen LICENSE AGREEMENT §3.c: distributed copies carry a "Notice" text file with the attribution notice.
+#[test]
+fn qwen_distributions_ship_its_notice() {
+    let result = assessment(&one_model(
+        "qwen",
+        "purpose = \"commercial\"\ndeployment = \"distributed\"\nmonthly_active_users = 5",
+    ));
+    let obligations = result.components[0].obligations.join("\n");
+    assert!(
+        obligations
+            .contains("Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud."),
+        "{obligations}"
+    );
+}
