@@ -761,3 +761,15 @@ fn qwen_distributions_ship_its_notice() {
         "{obligations}"
     );
 }
+
+/// `falcon` names three licenses (Falcon-7B/40B: Apache-2.0; Falcon-180B: its own TII license with a hosting
+/// restriction, §8; Falcon 2/3: TII Falcon License 2.0): it is a finding, never a guess.
+#[test]
+fn falcon_alone_names_no_license() {
+    let (verdict, codes) = verdict_and_codes(&one_model("falcon", COMMERCIAL_SAAS));
+    assert_eq!((verdict, codes), (Deny, vec!["LIC002".to_string()]));
+    let (verdict, codes) = verdict_and_codes(&one_model("falcon-180b-license", COMMERCIAL_SAAS));
+    assert_eq!((verdict, codes), (NeedsReview, vec!["LIC004".to_string()]));
+    let (verdict, _) = verdict_and_codes(&one_model("falcon-llm-license", COMMERCIAL_SAAS));
+    assert_ne!(verdict, Deny);
+}
