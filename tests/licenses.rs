@@ -407,6 +407,22 @@ fn lineage_table() {
         // a Llama fine-tune labelled Apache-2.0 is drift
         ("apache-2.0", "finetune", "llama3.1", Deny, &["LIC004", "LIC006"]),
         ("llama3.1", "finetune", "llama3.1", NeedsReview, &["LIC004"]),
+        // an inherited license cannot be dropped by offering an alternative (Llama 3.1 §1.b.i: a derivative
+        // distributed carries this Agreement): every OR alternative must be one the publisher could grant
+        (
+            "llama3.1 OR apache-2.0",
+            "finetune",
+            "llama3.1",
+            Deny,
+            &["LIC004", "LIC006"],
+        ),
+        (
+            "llama3.1 AND mit",
+            "finetune",
+            "llama3.1",
+            NeedsReview,
+            &["LIC004"],
+        ),
         ("llama3.1", "adapter", "llama3.1", NeedsReview, &["LIC004"]),
         ("mit", "quantized", "gemma", Deny, &["LIC006"]),
         // a later revision of the same family: review, not drift

@@ -69,20 +69,25 @@ pub(super) fn inherit(
         });
     }
     naming_duty(model, &parent_facts, bom, &mut inherited, issues);
-    let child_leaves = own[model.component.id.value.as_str()]
+    let child_alternatives = own[model.component.id.value.as_str()]
         .normalized
         .as_ref()
-        .map(|n| rules::leaves(&n.expression));
-    let Some(child_leaves) = child_leaves else {
+        .map(|n| alternatives(&n.expression));
+    let Some(child_alternatives) = child_alternatives else {
         return inherited;
     };
     for facts in parent_facts
         .iter()
         .filter(|f| f.binds_derivatives() || f.commercial != Commercial::Allowed)
     {
-        if child_leaves.contains(&facts.id) {
+        // Every alternative the derivative offers must carry the inherited license: `llama3.1 OR apache-2.0`
+        // offers the Apache-2.0 alternative, which the publisher cannot grant for a Llama derivative.
+        let Some(child_leaves) = child_alternatives
+            .iter()
+            .find(|alternative| !alternative.contains(&facts.id))
+        else {
             continue;
-        }
+        };
         let same_family = child_leaves
             .iter()
             .filter_map(|id| kb.by_id(id))
@@ -131,6 +136,42 @@ pub(super) fn inherit(
         }
     }
     inherited
+}
+
+/// The alternatives an expression offers, each the set of licenses that alternative needs (its disjunctive normal
+/// form): `A OR (B AND C)` offers `[A]` and `[B, C]`.
+fn alternatives(expression: &spdx::Expression) -> Vec<Vec<String>> {
+    let mut stack: Vec<Vec<Vec<String>>> = Vec::new();
+    for node in expression.iter() {
+        match node {
+            spdx::expression::ExprNode::Req(req) => stack.push(vec![vec![rules::leaf_id(&req.req)]]),
+            spdx::expression::ExprNode::Op(op) => {
+                let (Some(right), Some(left)) = (stack.pop(), stack.pop()) else {
+                    continue;
+                };
+                // an expression with more alternatives than anyone writes is not expanded: one empty alternative
+                // (which carries no license) keeps the judgement closed instead of exponential
+                if left.len().saturating_mul(right.len()) > 256 || left.len() + right.len() > 256 {
+                    stack.push(vec![Vec::new()]);
+                    continue;
+                }
+                stack.push(match op {
+                    spdx::expression::Operator::Or => left.into_iter().chain(right).collect(),
+                    spdx::expression::Operator::And => left
+                        .iter()
+                        .flat_map(|l| {
+                            right.iter().map(move |r| {
+                                let mut both = l.clone();
+                                both.extend(r.iter().cloned());
+                                both
+                            })
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    stack.pop().unwrap_or_default()
 }
 
 /// A derivative of a license with a model-name prefix (Llama) must carry it once it is distributed or made
