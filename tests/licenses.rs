@@ -789,3 +789,79 @@ fn falcon_alone_names_no_license() {
     let (verdict, _) = verdict_and_codes(&one_model("falcon-llm-license", COMMERCIAL_SAAS));
     assert_ne!(verdict, Deny);
 }
+
+/// Uses a license prohibits are screened against the component's `intended_use`, along its lineage: a match is
+/// LIC004 naming the clause (a prompt for a person), never silence, and never a verdict of `allow`.
+#[test]
+fn prohibited_uses_are_screened_against_the_intended_use() {
+    let with_use = |license: &str, intended: &str| {
+        format!(
+            "schema = 1\n[project]\nname = \"p\"\n[usage]\n{COMMERCIAL_SAAS}\nmonthly_active_users = 10\n\
+[[model]]\nid = \"m\"\nsource = \"huggingface\"\nname = \"org/m\"\nlicense = \"{license}\"\nintended_use = \"{intended}\"\n"
+        )
+    };
+    let cases: &[(&str, &str, bool, &str)] = &[
+        // CreativeML OpenRAIL-M Attachment A: "To provide medical advice and medical results interpretation"
+        (
+            "creativeml-openrail-m",
+            "explain lab results to patients",
+            true,
+            "medical advice",
+        ),
+        ("creativeml-openrail-m", "product photos for the shop", false, ""),
+        // DeepSeek License Attachment A: "For military use in any way"
+        (
+            "deepseek",
+            "target recognition for a military drone",
+            true,
+            "military use",
+        ),
+        // OpenRAIL Attachment A: fully automated decisions on legal rights
+        (
+            "bigscience-openrail-m",
+            "automated loan approval",
+            true,
+            "fully automated decisions",
+        ),
+        // Gemma Prohibited Use Policy: surveillance and facial recognition
+        (
+            "gemma",
+            "facial recognition at the entrance",
+            true,
+            "surveillance",
+        ),
+        ("apache-2.0", "explain lab results to patients", false, ""),
+    ];
+    for (license, intended, flagged, what) in cases {
+        let result = assessment(&with_use(license, intended));
+        let component = &result.components[0];
+        let found: Vec<&str> = component
+            .issues
+            .iter()
+            .filter(|i| i.message.contains("prohibits"))
+            .map(|i| i.message.as_str())
+            .collect();
+        assert_eq!(!found.is_empty(), *flagged, "{license}: {intended}: {found:?}");
+        if *flagged {
+            assert!(found.iter().any(|m| m.contains(what)), "{found:?}");
+            assert!(
+                component.verdict >= NeedsReview,
+                "{license}: never allow with a prohibited use"
+            );
+        }
+    }
+    // through the lineage: a fine-tune of a Gemma model inherits the prohibition, whatever it declares
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[usage]\npurpose = \"internal\"\n\
+[[model]]\nid = \"base\"\nsource = \"huggingface\"\nname = \"google/gemma-2-9b\"\nlicense = \"gemma\"\n\
+[[model]]\nid = \"child\"\nsource = \"local\"\npath = \"m\"\nlicense = \"apache-2.0\"\nbase_model = [\"base\"]\nrelation = \"finetune\"\nintended_use = \"biometric identification of visitors\"\n";
+    let result = assessment(manifest);
+    let child = result.component("child").unwrap();
+    assert!(
+        child
+            .issues
+            .iter()
+            .any(|i| i.message.contains("prohibits") && i.message.contains("through `base`")),
+        "{:?}",
+        child.issues
+    );
+}

@@ -169,6 +169,19 @@ pub struct LicenseFacts {
     pub thresholds: Vec<Threshold>,
     /// Regional exclusions.
     pub regions: Vec<RegionExclusion>,
+    /// Uses the license (or its use policy) prohibits.
+    pub prohibited: Vec<ProhibitedUse>,
+}
+
+/// A use a license prohibits, with the clause and the words that suggest an intended use falls under it.
+#[derive(Clone, Debug)]
+pub struct ProhibitedUse {
+    /// The use, in words ("medical advice").
+    pub what: String,
+    /// Where the license says so, quoted.
+    pub clause: String,
+    /// Lower-case words or stems; an intended use containing one may fall under the prohibition.
+    pub keywords: Vec<String>,
 }
 
 impl LicenseFacts {
@@ -389,6 +402,21 @@ fn read_license(
             })
         })
         .collect();
+    let prohibited = table
+        .tables("prohibited", "[[license.prohibited]]")
+        .into_iter()
+        .filter_map(|mut p| {
+            let what = p.required_string("use", "\"medical advice\"");
+            let clause = p.required_string("clause", "\"...\"");
+            let keywords = p.strings("keywords");
+            p.finish();
+            Some(ProhibitedUse {
+                what: what?.value,
+                clause: clause?.value,
+                keywords: keywords.into_iter().map(|k| k.value.to_lowercase()).collect(),
+            })
+        })
+        .collect();
     table.finish();
     let id = id?;
     let kind = kind?.value;
@@ -418,6 +446,7 @@ fn read_license(
             review,
             thresholds,
             regions,
+            prohibited,
         },
         spans,
     ))

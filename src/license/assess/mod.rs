@@ -224,10 +224,17 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
         let mut issues = mine.issues.clone();
         issues.extend(extra.remove(id).unwrap_or_default());
         issues.extend(card_issue(component, mine.normalized.as_ref(), bom, kb));
+        let screened = prohibited_uses(component, &own, bom, kb);
+        let verdict = if screened.is_empty() {
+            judgement.verdict
+        } else {
+            judgement.verdict.max(LicenseVerdict::NeedsReview)
+        };
+        issues.extend(screened);
         components.push(ComponentLicense {
             id: id.to_string(),
             canonical: mine.normalized.as_ref().map(|n| n.canonical.clone()),
-            verdict: judgement.verdict,
+            verdict,
             obligations: judgement.obligations.clone(),
             issues,
         });
@@ -338,6 +345,70 @@ fn card_issue(
         ),
         help: "find out which is right (the LICENSE file decides), then fix the manifest or ask the publisher to fix the card".into(),
     })
+}
+
+/// The component's intended use, screened against the uses its licenses prohibit — its own and those along its
+/// lineage (base models and teachers, whose use restrictions flow down). A keyword match is a prompt for a
+/// person (LIC004, naming the clause), never a verdict: wording decides, and aitrust cannot read intent.
+fn prohibited_uses(
+    component: &crate::bom::Component,
+    own: &BTreeMap<&str, Own>,
+    bom: &Bom,
+    kb: &KnowledgeBase,
+) -> Vec<Issue> {
+    let Some(intended) = &component.intended_use else {
+        return Vec::new();
+    };
+    let text = intended.value.to_lowercase();
+    // this component and every ancestor along base_model
+    let mut lineage = vec![component.id.value.as_str()];
+    let mut index = 0;
+    while index < lineage.len() {
+        if let Some(model) = bom.model(lineage[index]) {
+            for parent in &model.base_model {
+                if !lineage.contains(&parent.value.as_str()) {
+                    lineage.push(parent.value.as_str());
+                }
+            }
+        }
+        index += 1;
+    }
+    let mut issues = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in lineage {
+        let Some(leaves) = own
+            .get(id)
+            .and_then(|o| o.normalized.as_ref())
+            .map(|n| rules::leaves(&n.expression))
+        else {
+            continue;
+        };
+        for facts in leaves.iter().filter_map(|leaf| kb.by_id(leaf)) {
+            for prohibited in &facts.prohibited {
+                let Some(keyword) = prohibited.keywords.iter().find(|k| text.contains(k.as_str())) else {
+                    continue;
+                };
+                if !seen.insert((facts.id.clone(), prohibited.what.clone())) {
+                    continue;
+                }
+                issues.push(Issue {
+                    code: Code::Lic004,
+                    severity: None,
+                    span: intended.span,
+                    message: format!(
+                        "the intended use \"{}\" mentions \"{keyword}\": {} prohibits {} ({}){}",
+                        intended.value,
+                        facts.id,
+                        prohibited.what,
+                        prohibited.clause,
+                        if id == component.id.value { String::new() } else { format!(", through `{id}`") }
+                    ),
+                    help: "have a person decide whether the use falls under the prohibition, and record it in the checklist (`license-to-use`)".into(),
+                });
+            }
+        }
+    }
+    issues
 }
 
 /// A manifest that does not say how it uses its components leaves the license rules undecided: a finding,
