@@ -865,3 +865,66 @@ fn prohibited_uses_are_screened_against_the_intended_use() {
         child.issues
     );
 }
+
+/// A dataset that is a model's outputs says so (`generated_by`), and the generator's output terms reach every
+/// model trained on it, whatever the dataset's own label: Vicuna-style lineage (ShareGPT = ChatGPT conversations)
+/// no longer passes on the dataset's label.
+#[test]
+fn generated_data_carries_the_generators_output_terms() {
+    let manifest = |generated_by: &str, extra_model: &str| {
+        format!(
+            "schema = 1\n[project]\nname = \"p\"\n[usage]\n{COMMERCIAL_SAAS}\nmonthly_active_users = 10\n{extra_model}\
+[[dataset]]\nid = \"chats\"\nsource = \"huggingface\"\nname = \"org/chats\"\nlicense = \"apache-2.0\"\ngenerated_by = [{generated_by}]\n\
+[[model]]\nid = \"student\"\nsource = \"local\"\npath = \"m\"\nlicense = \"apache-2.0\"\ntrained_on = [\"chats\"]\n"
+        )
+    };
+    let student = |text: &str| {
+        let result = assessment(text);
+        let component = result.component("student").unwrap();
+        let codes: Vec<String> = component
+            .issues
+            .iter()
+            .map(|i| i.code.as_str().to_string())
+            .collect();
+        (component.verdict, codes)
+    };
+    // OpenAI Terms of Use: "Use Output to develop models that compete with OpenAI" is not allowed
+    let (verdict, codes) = student(&manifest("\"hosted:openai/gpt-4o\"", ""));
+    assert_eq!(
+        (verdict, codes.contains(&"LIC004".to_string())),
+        (NeedsReview, true)
+    );
+    // Llama 3 §1.b.v: outputs may not be used to improve any other large language model
+    let llama = "[[model]]\nid = \"teacher\"\nsource = \"huggingface\"\nname = \"meta-llama/Meta-Llama-3-70B-Instruct\"\nlicense = \"llama3\"\n";
+    let (verdict, codes) = student(&manifest("\"teacher\"", llama));
+    assert_eq!((verdict, codes.contains(&"LIC003".to_string())), (Deny, true));
+    // a provider aitrust has no terms for is a prompt, never silence
+    let (verdict, codes) = student(&manifest("\"hosted:acme-ai/big\"", ""));
+    assert_eq!(
+        (verdict, codes.contains(&"LIC004".to_string())),
+        (NeedsReview, true)
+    );
+    // without generated_by, the dataset's own label decides (Apache-2.0)
+    let plain = manifest("", "").replace("generated_by = []\n", "");
+    let (verdict, codes) = student(&plain);
+    assert!(
+        verdict <= AllowWithObligations && codes.is_empty(),
+        "{verdict:?} {codes:?}"
+    );
+}
+
+#[test]
+fn generated_by_must_name_a_model_or_a_hosted_service() {
+    for (value, message) in [
+        ("\"nobody\"", "generated_by refers to unknown model `nobody`"),
+        ("\"hosted:openai\"", "does not name a hosted model"),
+    ] {
+        let manifest = format!(
+            "schema = 1\n[project]\nname = \"p\"\n[[dataset]]\nid = \"d\"\nsource = \"url\"\nurl = \"https://e.com/d\"\nlicense = \"mit\"\ngenerated_by = [{value}]\n"
+        );
+        let error = aitrust::bom::from_bytes(Path::new("aibom.toml"), Path::new("."), manifest.as_bytes())
+            .err()
+            .unwrap_or_else(|| panic!("{value} was accepted"));
+        assert!(error.to_string().contains(message), "{error}");
+    }
+}

@@ -311,6 +311,11 @@ pub struct Dataset {
     /// How the data was collected (and with what consent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Spanned<String>>,
+    /// What generated it, for synthetic data and distillation sets: model ids of the manifest, or hosted
+    /// services as `hosted:<provider>/<model>` (`hosted:openai/gpt-4o`). The generators' output terms reach every
+    /// model trained on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generated_by: Vec<Spanned<String>>,
 }
 
 /// The keys models and datasets share.

@@ -152,11 +152,13 @@ fn read_dataset(mut table: TableReader<'_, '_>, collector: &Collector) -> Option
     let component = read_component(&mut table, ComponentKind::Dataset, collector);
     let personal_data = table.boolean("personal_data");
     let collection = table.string("collection");
+    let generated_by = table.strings("generated_by");
     table.finish();
     Some(Dataset {
         component: component?,
         personal_data,
         collection,
+        generated_by,
     })
 }
 

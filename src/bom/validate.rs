@@ -121,6 +121,34 @@ fn check_references(bom: &Parts<'_>, collector: &Collector) {
         .iter()
         .map(|d| d.component.id.value.as_str())
         .collect();
+    for dataset in bom.datasets {
+        for generator in &dataset.generated_by {
+            let hosted = generator.value.strip_prefix("hosted:");
+            if hosted.is_some_and(|rest| {
+                rest.split_once('/')
+                    .is_some_and(|(provider, model)| !provider.is_empty() && !model.is_empty())
+            }) {
+                continue;
+            }
+            if hosted.is_some() {
+                collector.push(
+                    Problem::new(
+                        generator.span,
+                        format!("`{}` does not name a hosted model", generator.value),
+                    )
+                    .with_help("write `hosted:<provider>/<model>`, e.g. \"hosted:openai/gpt-4o\""),
+                );
+            } else if !model_ids.contains(generator.value.as_str()) {
+                collector.push(
+                    Problem::new(
+                        generator.span,
+                        format!("generated_by refers to unknown model `{}`", generator.value),
+                    )
+                    .with_help("declare the generating model as a [[model]], or write `hosted:<provider>/<model>` for a hosted service"),
+                );
+            }
+        }
+    }
     for model in bom.models {
         for base in &model.base_model {
             if base.value == model.component.id.value {
