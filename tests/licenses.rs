@@ -155,6 +155,14 @@ fn license_by_usage_table() {
             NeedsReview,
             &["LIC004"],
         ),
+        // Stability AI Community License §II: research and non-commercial use is licensed without the revenue
+        // condition, which binds commercial use only
+        (
+            "stabilityai-ai-community",
+            &format!("{RESEARCH}\nannual_revenue_usd = 2000000"),
+            AllowWithObligations,
+            &[],
+        ),
         // regional exclusions: Llama 3.2's EU clause covers its multimodal models only (see
         // regional_exclusions_follow_membership_and_model_scope), Llama 4's every model
         (
