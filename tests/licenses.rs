@@ -936,3 +936,29 @@ fn generated_by_must_name_a_model_or_a_hosted_service() {
         assert!(error.to_string().contains(message), "{error}");
     }
 }
+
+/// Qwen LICENSE AGREEMENT §4.b: "Built with Qwen" is owed by AI models created or improved with Qwen that are
+/// distributed or made available — not by serving Qwen itself.
+#[test]
+fn built_with_qwen_is_owed_by_derived_models() {
+    let direct = assessment(&one_model(
+        "qwen",
+        &format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 5"),
+    ));
+    assert!(
+        !direct.components[0]
+            .obligations
+            .iter()
+            .any(|o| o.contains("Built with Qwen")),
+        "{:?}",
+        direct.components[0].obligations
+    );
+    let usage = format!("{COMMERCIAL_SAAS}\nmonthly_active_users = 5");
+    let derived = assessment(&lineage("qwen", "finetune", "qwen", &usage));
+    let child = derived.component("child").unwrap();
+    assert!(
+        child.obligations.iter().any(|o| o.contains("Built with Qwen")),
+        "{:?}",
+        child.obligations
+    );
+}

@@ -147,6 +147,9 @@ pub struct LicenseFacts {
     pub notice: Option<String>,
     /// Display string.
     pub display: Option<String>,
+    /// The display string is owed only by derived models that are distributed or made available (Qwen §4.b),
+    /// not by the licensed model itself.
+    pub display_for_derivatives: bool,
     /// Required model-name prefix.
     pub name_prefix: Option<String>,
     /// Acceptable-use policy.
@@ -355,6 +358,7 @@ fn read_license(
     let attribution = table.boolean("attribution").is_some_and(|a| a.value);
     let notice = text(&mut table, "notice");
     let display = text(&mut table, "display");
+    let display_for_derivatives = text(&mut table, "display_for").is_some_and(|d| d == "derivatives");
     let name_prefix = text(&mut table, "name_prefix");
     let use_policy = text(&mut table, "use_policy");
     let flow_down = table.choice("flow_down").map_or(FlowDown::None, |f| f.value);
@@ -435,6 +439,7 @@ fn read_license(
             attribution,
             notice,
             display,
+            display_for_derivatives,
             name_prefix,
             use_policy,
             flow_down,

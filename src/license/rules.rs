@@ -530,7 +530,7 @@ fn apply_duties(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgement) 
             facts.id
         ));
     }
-    if let Some(display) = &facts.display {
+    if let Some(display) = facts.display.as_ref().filter(|_| !facts.display_for_derivatives) {
         judgement.oblige(format!(
             "{}: display \"{display}\" prominently in the product or its documentation",
             facts.id

@@ -69,6 +69,19 @@ pub(super) fn inherit(
         });
     }
     naming_duty(model, &parent_facts, bom, &mut inherited, issues);
+    // a display owed by derived models only (Qwen §4.b: "If you use the Materials ... to create, train,
+    // fine-tune, or improve an AI model that is distributed or made available, you shall prominently display
+    // 'Built with Qwen' or 'Improved using Qwen' in the related product documentation")
+    if bom.usage.distributes() || bom.usage.hosts() {
+        for facts in parent_facts.iter().filter(|f| f.display_for_derivatives) {
+            if let Some(display) = &facts.display {
+                inherited.oblige(format!(
+                    "{}: display \"{display}\" prominently in the documentation of `{}`",
+                    facts.id, model.component.id.value
+                ));
+            }
+        }
+    }
     let child_alternatives = own[model.component.id.value.as_str()]
         .normalized
         .as_ref()
