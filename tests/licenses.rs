@@ -962,3 +962,29 @@ fn built_with_qwen_is_owed_by_derived_models() {
         child.obligations
     );
 }
+
+/// Apache-2.0 §4(b), Gemma §3.1, the RAIL licenses §4(d), Qwen §3.b: "You must cause any modified files to carry
+/// prominent notices stating that You changed the files" — a duty of distributed modifications.
+#[test]
+fn distributed_modifications_mark_the_modified_files() {
+    let distributed = "purpose = \"commercial\"\ndeployment = \"distributed\"\nmonthly_active_users = 5";
+    for parent in ["apache-2.0", "gemma", "creativeml-openrail-m", "qwen"] {
+        let result = assessment(&lineage(parent, "finetune", parent, distributed));
+        let child = result.component("child").unwrap();
+        assert!(
+            child.obligations.iter().any(|o| o.contains("modified")),
+            "{parent}: {:?}",
+            child.obligations
+        );
+    }
+    let internal = "purpose = \"internal\"\ndeployment = \"internal\"";
+    let result = assessment(&lineage("apache-2.0", "finetune", "apache-2.0", internal));
+    assert!(
+        !result
+            .component("child")
+            .unwrap()
+            .obligations
+            .iter()
+            .any(|o| o.contains("modified"))
+    );
+}

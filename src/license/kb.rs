@@ -150,6 +150,9 @@ pub struct LicenseFacts {
     /// The display string is owed only by derived models that are distributed or made available (Qwen §4.b),
     /// not by the licensed model itself.
     pub display_for_derivatives: bool,
+    /// Distributed modified files must say they were changed (Apache-2.0 §4(b), Gemma §3.1, the RAIL licenses,
+    /// Qwen §3.b).
+    pub mark_modified: bool,
     /// Required model-name prefix.
     pub name_prefix: Option<String>,
     /// Acceptable-use policy.
@@ -359,6 +362,7 @@ fn read_license(
     let notice = text(&mut table, "notice");
     let display = text(&mut table, "display");
     let display_for_derivatives = text(&mut table, "display_for").is_some_and(|d| d == "derivatives");
+    let mark_modified = table.boolean("mark_modified").is_some_and(|m| m.value);
     let name_prefix = text(&mut table, "name_prefix");
     let use_policy = text(&mut table, "use_policy");
     let flow_down = table.choice("flow_down").map_or(FlowDown::None, |f| f.value);
@@ -440,6 +444,7 @@ fn read_license(
             notice,
             display,
             display_for_derivatives,
+            mark_modified,
             name_prefix,
             use_policy,
             flow_down,

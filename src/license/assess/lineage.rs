@@ -72,6 +72,14 @@ pub(super) fn inherit(
     // a display owed by derived models only (Qwen §4.b: "If you use the Materials ... to create, train,
     // fine-tune, or improve an AI model that is distributed or made available, you shall prominently display
     // 'Built with Qwen' or 'Improved using Qwen' in the related product documentation")
+    if bom.usage.distributes() {
+        for facts in parent_facts.iter().filter(|f| f.mark_modified) {
+            inherited.oblige(format!(
+                "{}: the files of `{}` changed from `{parent_id}` must carry prominent notices that they were modified",
+                facts.id, model.component.id.value
+            ));
+        }
+    }
     if bom.usage.distributes() || bom.usage.hosts() {
         for facts in parent_facts.iter().filter(|f| f.display_for_derivatives) {
             if let Some(display) = &facts.display {
