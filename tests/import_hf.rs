@@ -1,5 +1,5 @@
-//! `aitrust import hf` with the real `hf-hub` client against a local server standing in for the Hub: the
-//! manifest is edited in place (comments kept), a branch is pinned to its commit, the lineage on the card is
+//! `aitrust import hf` against a local server standing in for the Hub in the shapes it really sends (see
+//! `tests/common/hub.rs` for where each shape comes from): the manifest is edited in place (comments kept), a branch is pinned to its commit, the lineage on the card is
 //! imported and linked, and a failure anywhere leaves the manifest and the lock byte-for-byte unchanged.
 
 mod common;
