@@ -988,3 +988,38 @@ fn distributed_modifications_mark_the_modified_files() {
             .any(|o| o.contains("modified"))
     );
 }
+
+/// A component's LICENSE file is identified by phrases of the license texts and compared with the manifest
+/// (LIC009): the Llama 3.1 text under a component declared Apache-2.0 is a finding; the same text declared
+/// llama3.1 is not; a file nothing identifies is no finding.
+#[test]
+fn license_files_are_identified_and_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("m")).unwrap();
+    let case = |declared: &str, text: &str| {
+        std::fs::write(dir.path().join("m/LICENSE"), text).unwrap();
+        let manifest = format!(
+            "schema = 1\n[project]\nname = \"p\"\n[usage]\n{RESEARCH}\n[[model]]\nid = \"m\"\nsource = \"local\"\npath = \"m\"\nlicense = \"{declared}\"\n"
+        );
+        let bom = aitrust::bom::from_bytes(&dir.path().join("aibom.toml"), dir.path(), manifest.as_bytes())
+            .unwrap();
+        let result = assess(&bom, aitrust::license::KnowledgeBase::embedded());
+        result.components[0]
+            .issues
+            .iter()
+            .filter(|i| i.code.as_str() == "LIC009")
+            .map(|i| i.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let llama = "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version Release Date: July 23, 2024\n\"Agreement\" means the terms...";
+    let found = case("apache-2.0", llama);
+    assert!(found.len() == 1 && found[0].contains("Llama 3.1"), "{found:?}");
+    assert_eq!(case("llama3.1", llama), Vec::<String>::new());
+    let apache = "                                 Apache License\n                           Version 2.0, January 2004\n                        http://www.apache.org/licenses/\n\n   TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n";
+    assert_eq!(case("apache-2.0", apache), Vec::<String>::new());
+    assert_eq!(case("mit", apache).len(), 1);
+    assert_eq!(
+        case("mit", "All rights reserved by the author."),
+        Vec::<String>::new()
+    );
+}

@@ -177,6 +177,8 @@ pub struct LicenseFacts {
     pub regions: Vec<RegionExclusion>,
     /// Uses the license (or its use policy) prohibits.
     pub prohibited: Vec<ProhibitedUse>,
+    /// Phrases of the license's own text (lower case, single spaces) that together identify a LICENSE file as it.
+    pub fingerprints: Vec<String>,
 }
 
 /// A use a license prohibits, with the clause and the words that suggest an intended use falls under it.
@@ -307,6 +309,35 @@ impl KnowledgeBase {
         })
     }
 
+    /// The license a LICENSE file's text is, by the phrases of the license texts (`fingerprints`): every phrase of
+    /// an entry must occur; the entry with the most fingerprint text wins, and a tie identifies nothing.
+    pub fn identify_text(&self, text: &str) -> Option<&LicenseFacts> {
+        let normalized = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let mut best: Option<(usize, &LicenseFacts)> = None;
+        let mut tie = false;
+        for facts in &self.licenses {
+            if facts.fingerprints.is_empty()
+                || !facts.fingerprints.iter().all(|f| normalized.contains(f.as_str()))
+            {
+                continue;
+            }
+            let weight: usize = facts.fingerprints.iter().map(String::len).sum();
+            match best {
+                Some((w, _)) if w > weight => {}
+                Some((w, _)) if w == weight => tie = true,
+                _ => {
+                    best = Some((weight, facts));
+                    tie = false;
+                }
+            }
+        }
+        if tie { None } else { best.map(|(_, facts)| facts) }
+    }
+
     /// The license an id, alias or URL names.
     pub fn find(&self, text: &str) -> Option<&LicenseFacts> {
         self.by_key
@@ -363,6 +394,11 @@ fn read_license(
     let display = text(&mut table, "display");
     let display_for_derivatives = text(&mut table, "display_for").is_some_and(|d| d == "derivatives");
     let mark_modified = table.boolean("mark_modified").is_some_and(|m| m.value);
+    let fingerprints: Vec<String> = table
+        .strings("fingerprints")
+        .into_iter()
+        .map(|f| f.value.to_lowercase())
+        .collect();
     let name_prefix = text(&mut table, "name_prefix");
     let use_policy = text(&mut table, "use_policy");
     let flow_down = table.choice("flow_down").map_or(FlowDown::None, |f| f.value);
@@ -457,6 +493,7 @@ fn read_license(
             thresholds,
             regions,
             prohibited,
+            fingerprints,
         },
         spans,
     ))

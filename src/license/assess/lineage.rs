@@ -74,9 +74,10 @@ pub(super) fn inherit(
     // 'Built with Qwen' or 'Improved using Qwen' in the related product documentation")
     if bom.usage.distributes() {
         for facts in parent_facts.iter().filter(|f| f.mark_modified) {
+            // one text for every generation, so a long lineage carries it once
             inherited.oblige(format!(
-                "{}: the files of `{}` changed from `{parent_id}` must carry prominent notices that they were modified",
-                facts.id, model.component.id.value
+                "{}: files changed in a distributed derivative must carry prominent notices that they were modified",
+                facts.id
             ));
         }
     }
@@ -84,8 +85,8 @@ pub(super) fn inherit(
         for facts in parent_facts.iter().filter(|f| f.display_for_derivatives) {
             if let Some(display) = &facts.display {
                 inherited.oblige(format!(
-                    "{}: display \"{display}\" prominently in the documentation of `{}`",
-                    facts.id, model.component.id.value
+                    "{}: display \"{display}\" prominently in the documentation of derived models made available",
+                    facts.id
                 ));
             }
         }

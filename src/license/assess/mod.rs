@@ -234,6 +234,7 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
         let mut issues = mine.issues.clone();
         issues.extend(extra.remove(id).unwrap_or_default());
         issues.extend(card_issue(component, mine.normalized.as_ref(), bom, kb));
+        issues.extend(license_file_issue(component, mine.normalized.as_ref(), bom, kb));
         let screened = prohibited_uses(component, &own, bom, kb);
         let verdict = if screened.is_empty() {
             judgement.verdict
@@ -304,6 +305,62 @@ fn facts_of<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
 }
 
 /// A model card whose license differs from the manifest's.
+/// The component's own LICENSE (or LICENSE.txt, LICENSE.md, COPYING) file, identified by the phrases of the
+/// license texts: when it reads as another license than the manifest declares, one of them is wrong (LIC009).
+/// A file nothing identifies is no finding: the declared license stands, and the card check still runs.
+fn license_file_issue(
+    component: &Component,
+    declared: Option<&super::Normalized>,
+    bom: &Bom,
+    kb: &KnowledgeBase,
+) -> Option<Issue> {
+    let directory = component.path.as_ref()?.value.under(&bom.root);
+    if !directory.is_dir() {
+        return None;
+    }
+    let (name, text) = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING"]
+        .iter()
+        .find_map(|name| {
+            let path = directory.join(name);
+            path.is_file()
+                .then(|| crate::fsutil::read_text_in_root(&bom.root, &path, crate::fsutil::limits::CARD).ok())
+                .flatten()
+                .map(|text| (*name, text))
+        })?;
+    let found = kb.identify_text(&text)?;
+    let leaves = declared.map(|d| rules::leaves(&d.expression)).unwrap_or_default();
+    let agrees = leaves.iter().any(|leaf| {
+        *leaf == found.id
+            || kb
+                .by_id(leaf)
+                .is_some_and(|l| l.family == found.family && !l.family.is_empty())
+    });
+    if agrees {
+        return None;
+    }
+    let path = component
+        .path
+        .as_ref()
+        .map_or(String::new(), |p| format!("{}/{name}", p.value));
+    Some(Issue {
+        code: Code::Lic009,
+        severity: None,
+        span: component.license.as_ref().map_or(component.id.span, |l| l.span),
+        message: format!(
+            "the file {path} is the {}, the manifest says {}",
+            found.name,
+            component
+                .license
+                .as_ref()
+                .map_or("nothing".to_string(), |l| format!("\"{}\"", l.value))
+        ),
+        help: format!(
+            "the LICENSE file decides: declare `license = \"{}\"` if it is the component's license, or find out why the file differs",
+            found.id
+        ),
+    })
+}
+
 fn card_issue(
     component: &Component,
     declared: Option<&super::Normalized>,
