@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::hub::{File, Repo, commit_id, dates, serve_error, serve_rename};
+use common::hub::{File, Repo, dates, serve_error, serve_rename};
 use common::{all_codes, json_report, stderr};
 use mockito::Server;
 
@@ -578,5 +578,4 @@ print(json.dumps({"tree": tree, "siblings": siblings, "head": head, "d90": withi
     assert_eq!(oracle["d365"].as_u64(), entry.commits_365d);
     assert_eq!(oracle["total"].as_u64(), entry.commits_total);
     assert_eq!(oracle["behind"].as_u64(), entry.behind_commits);
-    assert_eq!(commit_id("acme/oracle", 3), repo.pinned());
 }

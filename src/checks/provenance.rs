@@ -14,9 +14,10 @@ pub fn is_full_commit(revision: &str) -> bool {
 
 /// Checks every component's provenance.
 pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
+    let reviews = current_reviews(ctx);
     for component in ctx.bom.components() {
         check_pin(ctx, component, out);
-        check_publisher(ctx, component, out);
+        check_publisher(ctx, component, &reviews, out);
     }
     for component in ctx.bom.components().filter(|c| c.source.value == SourceKind::Git) {
         check_git_clone(ctx, component, out);
@@ -175,7 +176,7 @@ fn check_pin(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
     ));
 }
 
-fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings) {
+fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, reviews: &[String], out: &mut Findings) {
     let policy = &ctx.bom.policy.publishers;
     let Some(publisher) = &component.publisher else {
         // A Hub repository names its publisher in its id.
@@ -206,7 +207,11 @@ fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings
             ),
             "replace the component with one from another publisher".into(),
         ));
-    } else if policy.review.iter().any(|entry| same(entry)) && !review_recorded(ctx, &publisher.value) {
+    } else if policy.review.iter().any(|entry| same(entry))
+        && !reviews
+            .iter()
+            .any(|justification| justification.contains(&publisher.value.to_ascii_lowercase()))
+    {
         out.push(ctx.draft(
             Code::Prv003,
             Some(&component.id),
@@ -220,23 +225,34 @@ fn check_publisher(ctx: &CheckCtx<'_>, component: &Component, out: &mut Findings
     }
 }
 
-/// Has a person recorded a current "met" answer that names the publisher?
-fn review_recorded(ctx: &CheckCtx<'_>, publisher: &str) -> bool {
-    let Some(answers) = ctx.answers else { return false };
+/// The justifications (lower case) of the current "met" answers to `trust-model-deployment`: a publisher under
+/// review is cleared by one that names it. Read once per audit: the answers' staleness needs the manifest's
+/// snapshot, which is not recomputed per component.
+fn current_reviews(ctx: &CheckCtx<'_>) -> Vec<String> {
+    let Some(answers) = ctx.answers else {
+        return Vec::new();
+    };
+    let candidates: Vec<&crate::checklist::Answer> = answers
+        .answers
+        .iter()
+        .filter(|answer| {
+            answer.checklist == "global"
+                && answer.item == "trust-model-deployment"
+                && answer.status == AnswerStatus::Met
+                && !answer.is_withdrawn()
+        })
+        .collect();
+    if candidates.is_empty() || ctx.bom.policy.publishers.review.is_empty() {
+        return Vec::new();
+    }
     let global = crate::checklist::Checklist::global();
     let Some(item) = global.item("trust-model-deployment") else {
-        return false;
+        return Vec::new();
     };
     let snapshot = crate::checklist::Snapshot::of(ctx.bom);
-    answers.answers.iter().any(|answer| {
-        answer.checklist == "global"
-            && answer.item == item.id
-            && answer.status == AnswerStatus::Met
-            && !answer.is_withdrawn()
-            && !crate::checklist::staleness(item, answer, &snapshot).0
-            && answer
-                .justification
-                .to_ascii_lowercase()
-                .contains(&publisher.to_ascii_lowercase())
-    })
+    candidates
+        .into_iter()
+        .filter(|answer| !crate::checklist::staleness(item, answer, &snapshot).0)
+        .map(|answer| answer.justification.to_ascii_lowercase())
+        .collect()
 }

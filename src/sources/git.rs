@@ -52,7 +52,7 @@ pub fn history(repository: &git2::Repository, head: git2::Oid, now: OffsetDateTi
     })
 }
 
-const DEADLINE: Duration = Duration::from_secs(120);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(120);
 
 /// Why a remote could not be locked: the pinned revision is not in it (a fact the lock records as missing), or
 /// the remote could not be read.

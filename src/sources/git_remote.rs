@@ -35,8 +35,29 @@ fn when(time: gix::date::Time) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(time.seconds).ok()
 }
 
-/// Fetches the remote's default branch (shallow, one year) and the pin, and records its upkeep.
+/// Fetches the remote's default branch (shallow, one year) and the pin, and records its upkeep, within the
+/// deadline git components have (a remote that stops answering is recorded, never waited on forever).
 pub fn lock(
+    id: &str,
+    url: &str,
+    kind: ComponentKind,
+    revision: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<LockedComponent, LockError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (id, owned_url, revision) = (id.to_string(), url.to_string(), revision.map(str::to_string));
+    std::thread::spawn(move || {
+        let _ = sender.send(fetch(&id, &owned_url, kind, revision.as_deref(), now));
+    });
+    receiver.recv_timeout(super::git::DEADLINE).unwrap_or_else(|_| {
+        Err(LockError::Unreadable(format!(
+            "{url}: no answer within {} s",
+            super::git::DEADLINE.as_secs()
+        )))
+    })
+}
+
+fn fetch(
     id: &str,
     url: &str,
     kind: ComponentKind,

@@ -179,7 +179,7 @@ fn token() -> Option<String> {
 }
 
 /// `cardData`, `siblings` and the rest of a repository's info.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Info {
     id: Option<String>,
@@ -195,7 +195,7 @@ struct Info {
     siblings: Option<Vec<Sibling>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 struct Sibling {
     rfilename: String,
     size: Option<u64>,
@@ -203,7 +203,7 @@ struct Sibling {
 }
 
 /// `siblings[].lfs` (huggingface_hub `RepoSibling`: `lfs["sha256"]`).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 struct SiblingLfs {
     sha256: Option<String>,
     size: Option<u64>,
@@ -299,7 +299,7 @@ impl Hub {
             Some(rev) if Some(rev) != head_sha.as_deref() => {
                 session.json(&format!("{base}/revision/{}?blobs=true", encode(rev)), revision)?
             }
-            _ => head_clone(&head),
+            _ => head.clone(),
         };
         let resolved = pinned
             .sha
@@ -338,34 +338,6 @@ impl Hub {
         locked.canonical = canonical;
         locked.files = files;
         Ok((locked, card))
-    }
-}
-
-fn head_clone(info: &Info) -> Info {
-    Info {
-        id: info.id.clone(),
-        sha: info.sha.clone(),
-        last_modified: info.last_modified.clone(),
-        created_at: info.created_at.clone(),
-        disabled: info.disabled,
-        gated: info.gated.clone(),
-        private: info.private,
-        downloads: info.downloads,
-        likes: info.likes,
-        card_data: info.card_data.clone(),
-        siblings: info.siblings.as_ref().map(|siblings| {
-            siblings
-                .iter()
-                .map(|s| Sibling {
-                    rfilename: s.rfilename.clone(),
-                    size: s.size,
-                    lfs: s.lfs.as_ref().map(|l| SiblingLfs {
-                        sha256: l.sha256.clone(),
-                        size: l.size,
-                    }),
-                })
-                .collect()
-        }),
     }
 }
 
@@ -473,7 +445,7 @@ impl Session<'_> {
                     } else {
                         format!(
                             "cannot reach the Hub ({})",
-                            redact(&error.without_url().to_string())
+                            redact(&error.without_url().to_string(), self.hub.token.as_deref())
                         )
                     };
                     match retry(detail, backoff) {
@@ -561,7 +533,9 @@ impl Session<'_> {
             (code, status) => self.malformed(&format!(
                 "the Hub answered {status}{}{}",
                 code.map(|c| format!(" ({c})")).unwrap_or_default(),
-                message.map(|m| format!(": {}", redact(m))).unwrap_or_default()
+                message
+                    .map(|m| format!(": {}", redact(m, self.hub.token.as_deref())))
+                    .unwrap_or_default()
             )),
         }
     }
@@ -829,14 +803,11 @@ impl Session<'_> {
 }
 
 /// A server may echo the request's token in its error body: never let it reach a message.
-fn redact(text: &str) -> String {
-    let mut text = text.to_string();
-    if let Some(token) = token()
-        && token.len() >= 8
-    {
-        text = text.replace(&token, "<token>");
+fn redact(text: &str, token: Option<&str>) -> String {
+    match token.filter(|token| token.len() >= 8) {
+        Some(token) => text.replace(token, "<token>"),
+        None => text.to_string(),
     }
-    text
 }
 
 #[cfg(test)]
