@@ -239,6 +239,26 @@ fn license_by_usage_table() {
             NeedsReview,
             &["LIC004"],
         ),
+        // FAIR Noncommercial Research License v1: "You will not use the Research Materials or any outputs or
+        // results of the Research Materials in connection with any commercial uses or for any uses other than
+        // Noncommercial Research Uses"
+        (
+            "fair-noncommercial-research-license",
+            COMMERCIAL_SAAS,
+            Deny,
+            &["LIC003"],
+        ),
+        (
+            "FAIR Noncommercial Research License v1",
+            "purpose = \"internal\"",
+            Deny,
+            &["LIC003"],
+        ),
+        ("fair-noncommercial-research-license", RESEARCH, Allow, &[]),
+        // the original LLaMA (v1) weights: licensed "solely for your non-commercial research purposes"; Llama 2's
+        // 700M-user community terms do not apply to them (LLaMA v1 license agreement)
+        ("llama1", COMMERCIAL_SAAS, Deny, &["LIC003", "LIC004"]),
+        ("llama-v1", RESEARCH, NeedsReview, &["LIC004"]),
         // unverified terms always need a person
         ("falcon-llm-license", COMMERCIAL_SAAS, NeedsReview, &["LIC004"]),
         // SPDX OR: the better alternative; AND: every term
@@ -260,6 +280,39 @@ fn license_by_usage_table() {
         assert_eq!(verdict, *expected, "{license} with {usage:?}: codes {codes:?}");
         assert_eq!(codes, *expected_codes, "{license} with {usage:?}");
     }
+}
+
+/// Stability AI Community License §III: "If You are using or distributing the Stability AI Materials for a
+/// Commercial Purpose, You must register with Stability AI at (https://stability.ai/community-license)", and a
+/// Commercial Purpose includes "Your business's or organization's internal operations". Research and
+/// non-commercial use owes no registration.
+#[test]
+fn stability_commercial_use_must_register() {
+    let registers = |usage: &str| {
+        let result = assessment(&one_model("stabilityai-ai-community", usage));
+        result.components[0]
+            .obligations
+            .iter()
+            .any(|o| o.contains("register") && o.contains("https://stability.ai/community-license"))
+    };
+    assert!(registers(&format!(
+        "{COMMERCIAL_SAAS}\nannual_revenue_usd = 500000"
+    )));
+    assert!(registers("purpose = \"internal\"\nannual_revenue_usd = 500000"));
+    assert!(
+        registers("deployment = \"internal\""),
+        "an undeclared purpose may be commercial"
+    );
+    assert!(!registers(RESEARCH));
+    assert!(!registers("purpose = \"personal\""));
+    // the other community licenses have no registration duty
+    let llama = assessment(&one_model("llama3.1", COMMERCIAL_SAAS));
+    assert!(
+        !llama.components[0]
+            .obligations
+            .iter()
+            .any(|o| o.contains("register"))
+    );
 }
 
 /// The Llama 3.2 Acceptable Use Policy, incorporated by the Llama 3.2 Community License: "With respect to any multimodal models
@@ -1022,4 +1075,18 @@ fn license_files_are_identified_and_compared() {
         case("mit", "All rights reserved by the author."),
         Vec::<String>::new()
     );
+    // SPDX texts the knowledge base has no phrases for are matched as texts: the BSD 3-clause text under a
+    // component declared MIT is a finding; the GNU GPL v2 text agrees with GPL-2.0-or-later (one text for both)
+    let bsd3 = "Copyright (c) 2020, Example\n\nRedistribution and use in source and binary forms, with or without modification, are permitted provided that the following conditions are met:\n\n1. Redistributions of source code must retain the above copyright notice, this list of conditions and the following disclaimer.\n\n2. Redistributions in binary form must reproduce the above copyright notice, this list of conditions and the following disclaimer in the documentation and/or other materials provided with the distribution.\n\n3. Neither the name of the copyright holder nor the names of its contributors may be used to endorse or promote products derived from this software without specific prior written permission.\n\nTHIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS \"AS IS\" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.\n";
+    let found = case("mit", bsd3);
+    assert!(
+        found.len() == 1 && found[0].contains("BSD 3-Clause") && found[0].contains("SPDX text"),
+        "{found:?}"
+    );
+    assert_eq!(case("bsd-3-clause", bsd3), Vec::<String>::new());
+    if let Ok(gpl2) = std::fs::read_to_string("/usr/share/common-licenses/GPL-2") {
+        assert_eq!(case("GPL-2.0-or-later", &gpl2), Vec::<String>::new());
+        assert_eq!(case("GPL-2.0-only", &gpl2), Vec::<String>::new());
+        assert_eq!(case("apache-2.0", &gpl2).len(), 1);
+    }
 }

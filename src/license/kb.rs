@@ -153,6 +153,8 @@ pub struct LicenseFacts {
     /// Distributed modified files must say they were changed (Apache-2.0 §4(b), Gemma §3.1, the RAIL licenses,
     /// Qwen §3.b).
     pub mark_modified: bool,
+    /// Commercial users must register with the licensor (Stability AI Community License §III): where.
+    pub registration: Option<String>,
     /// Required model-name prefix.
     pub name_prefix: Option<String>,
     /// Acceptable-use policy.
@@ -400,6 +402,7 @@ fn read_license(
         .map(|f| f.value.to_lowercase())
         .collect();
     let name_prefix = text(&mut table, "name_prefix");
+    let registration = text(&mut table, "registration");
     let use_policy = text(&mut table, "use_policy");
     let flow_down = table.choice("flow_down").map_or(FlowDown::None, |f| f.value);
     let outputs = table.choice("outputs").map_or(Outputs::Allowed, |o| o.value);
@@ -481,6 +484,7 @@ fn read_license(
             display,
             display_for_derivatives,
             mark_modified,
+            registration,
             name_prefix,
             use_policy,
             flow_down,

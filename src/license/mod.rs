@@ -6,6 +6,7 @@ pub mod assess;
 pub mod kb;
 pub mod normalize;
 pub mod rules;
+pub mod text;
 
 pub use kb::{KnowledgeBase, LicenseFacts};
 pub use normalize::{NormalizeError, Normalized, normalize};

@@ -262,6 +262,7 @@ fn apply_unknown(id: &str, context: &UseContext<'_>, judgement: &mut Judgement) 
 fn apply_facts(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut Judgement) {
     let usage = context.usage;
     apply_commercial(facts, usage, judgement);
+    apply_registration(facts, usage, judgement);
     apply_thresholds(facts, context, judgement);
     for exclusion in &facts.regions {
         // a text-only Llama 3.2 model is not covered by a clause on its multimodal models
@@ -410,6 +411,26 @@ fn apply_commercial(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgeme
             )
         },
     );
+}
+
+/// Stability's Community License §III: "If You are using or distributing the Stability AI Materials for a
+/// Commercial Purpose, You must register with Stability AI". A Commercial Purpose includes "Your business's or
+/// organization's internal operations", so internal use registers too, and an undeclared purpose may be one.
+fn apply_registration(facts: &LicenseFacts, usage: &Usage, judgement: &mut Judgement) {
+    let Some(register) = &facts.registration else {
+        return;
+    };
+    match usage.purpose() {
+        Some(Purpose::Research | Purpose::Personal) => {}
+        Some(_) => judgement.oblige(format!(
+            "{}: register the commercial use with the licensor ({register})",
+            facts.id
+        )),
+        None => judgement.oblige(format!(
+            "{}: if the use is commercial, register it with the licensor ({register})",
+            facts.id
+        )),
+    }
 }
 
 fn apply_thresholds(facts: &LicenseFacts, context: &UseContext<'_>, judgement: &mut Judgement) {

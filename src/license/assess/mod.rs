@@ -305,8 +305,9 @@ fn facts_of<'k>(own: &Own, kb: &'k KnowledgeBase) -> Vec<&'k LicenseFacts> {
 }
 
 /// A model card whose license differs from the manifest's.
-/// The component's own LICENSE (or LICENSE.txt, LICENSE.md, COPYING) file, identified by the phrases of the
-/// license texts: when it reads as another license than the manifest declares, one of them is wrong (LIC009).
+/// The component's own LICENSE file (LICENSE, LICENSE.txt, LICENSE.md, LICENCE, COPYING), identified by the AI
+/// licenses' own phrases or by the SPDX texts (see [`crate::license::text`]); a NOTICE file beside it, by the
+/// phrases only. When one reads as another license than the manifest declares, one of them is wrong (LIC009).
 /// A file nothing identifies is no finding: the declared license stands, and the card check still runs.
 fn license_file_issue(
     component: &Component,
@@ -318,22 +319,27 @@ fn license_file_issue(
     if !directory.is_dir() {
         return None;
     }
-    let (name, text) = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING"]
+    let read = |name: &str| {
+        let path = directory.join(name);
+        path.is_file()
+            .then(|| crate::fsutil::read_text_in_root(&bom.root, &path, crate::fsutil::limits::CARD).ok())
+            .flatten()
+    };
+    let license_file = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING"]
         .iter()
-        .find_map(|name| {
-            let path = directory.join(name);
-            path.is_file()
-                .then(|| crate::fsutil::read_text_in_root(&bom.root, &path, crate::fsutil::limits::CARD).ok())
-                .flatten()
-                .map(|text| (*name, text))
+        .find_map(|name| read(name).map(|text| (*name, text)));
+    // a LICENSE file nothing identifies leaves the NOTICE beside it, which may still name the license
+    let (name, found) = license_file
+        .and_then(|(name, text)| super::text::identify(kb, &text, true).map(|found| (name, found)))
+        .or_else(|| {
+            read("NOTICE")
+                .and_then(|text| super::text::identify(kb, &text, false))
+                .map(|found| ("NOTICE", found))
         })?;
-    let found = kb.identify_text(&text)?;
     let leaves = declared.map(|d| rules::leaves(&d.expression)).unwrap_or_default();
     let agrees = leaves.iter().any(|leaf| {
-        *leaf == found.id
-            || kb
-                .by_id(leaf)
-                .is_some_and(|l| l.family == found.family && !l.family.is_empty())
+        found.same_text.contains(leaf)
+            || !found.family.is_empty() && kb.by_id(leaf).is_some_and(|l| l.family == found.family)
     });
     if agrees {
         return None;
@@ -342,12 +348,16 @@ fn license_file_issue(
         .path
         .as_ref()
         .map_or(String::new(), |p| format!("{}/{name}", p.value));
+    let how = match found.method {
+        super::text::Method::Fingerprint => String::new(),
+        super::text::Method::SpdxText(score) => format!(" ({:.0}% like the SPDX text)", score * 100.0),
+    };
     Some(Issue {
         code: Code::Lic009,
         severity: None,
         span: component.license.as_ref().map_or(component.id.span, |l| l.span),
         message: format!(
-            "the file {path} is the {}, the manifest says {}",
+            "the file {path} is the {}{how}, the manifest says {}",
             found.name,
             component
                 .license
