@@ -379,6 +379,31 @@ pub struct Location {
     pub column: usize,
 }
 
+/// Every finding code as a Markdown page (`docs/findings.md`), one heading per code so a SARIF `helpUri` can
+/// point at `#lic003`. Generated from the codes' documentation; a test keeps the committed page current.
+pub fn catalog_markdown() -> String {
+    let mut out = String::from(
+        "# Finding codes\n\nGenerated from aitrust's code documentation (`aitrust explain CODE` prints the same); do not edit by hand.\n",
+    );
+    for code in Code::ALL {
+        let doc = code.doc();
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** · check `{}` · default severity {}{}\n\n{}\n",
+            code.as_str(),
+            doc.title,
+            doc.check,
+            doc.severity.as_str(),
+            if doc.checklist.is_empty() {
+                String::new()
+            } else {
+                format!(" · checklist items: {}", doc.checklist.join(", "))
+            },
+            doc.explanation
+        ));
+    }
+    out
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {

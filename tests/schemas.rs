@@ -98,3 +98,26 @@ fn manifest_schema_lists_exactly_the_keys_the_loader_reads() {
         assert_eq!(definition["additionalProperties"], false, "{definition}");
     }
 }
+
+/// `docs/findings.md`, where SARIF's `helpUri` points, documents every code under its own heading.
+#[test]
+fn findings_page_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/findings.md");
+    let generated = aitrust::findings::catalog_markdown();
+    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "docs/findings.md is out of date: run `UPDATE_SCHEMAS=1 cargo test --test schemas` and commit the result"
+    );
+    for code in aitrust::findings::Code::ALL {
+        assert!(
+            checked_in.contains(&format!("\n## {}\n", code.as_str())),
+            "{}",
+            code.as_str()
+        );
+    }
+}

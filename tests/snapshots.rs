@@ -110,3 +110,45 @@ answered_by = \"x\"\nanswered_at = \"2026-11-20T10:00:00Z\"\n[answer.scope]\nmod
     assert_eq!(error.status.code(), Some(2));
     insta::assert_snapshot!("answers_error", stderr(&error));
 }
+
+/// The machine formats of the demo's audit, as CI systems receive them: SARIF (GitHub code scanning), JUnit
+/// (GitLab, Jenkins), GitHub workflow commands, and the Markdown report (pull-request comments).
+#[test]
+fn demo_machine_formats() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // `check` (the helper) runs at a fixed `--now`; the report is given the same
+    let now = "2026-11-22T12:00:00Z";
+    for (name, format) in [
+        ("demo_sarif", "sarif"),
+        ("demo_junit", "junit"),
+        ("demo_github", "github"),
+    ] {
+        let output = check(
+            root,
+            &["--manifest", "manifests/demo/aibom.toml", "--format", format],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        insta::assert_snapshot!(name, stdout(&output));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.md");
+    let output = aitrust(
+        root,
+        &[
+            "report",
+            "--manifest",
+            "manifests/demo/aibom.toml",
+            "--format",
+            "markdown",
+            "--now",
+            now,
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let markdown = std::fs::read_to_string(&file).unwrap();
+    insta::with_settings!({ filters => vec![(r"commit `[0-9a-f]{12}`( \(dirty\))?", "commit `[commit]`")] }, {
+        insta::assert_snapshot!("demo_markdown", markdown);
+    });
+}

@@ -73,7 +73,11 @@ pub fn identify(kb: &KnowledgeBase, text: &str, spdx_texts: bool) -> Option<Iden
     let data = spdx::detection::TextData::new(text);
     let found = store.analyze(&data);
     // (a NaN score fails the comparison too)
-    if found.score.partial_cmp(&SPDX_CONFIDENCE).is_none_or(std::cmp::Ordering::is_lt) {
+    if found
+        .score
+        .partial_cmp(&SPDX_CONFIDENCE)
+        .is_none_or(std::cmp::Ordering::is_lt)
+    {
         return None;
     }
     // entries with (nearly) the same text tie, and the store's order would pick one at random: the SPDX data

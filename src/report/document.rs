@@ -168,9 +168,33 @@ fn render_bounded(
     environment.set_auto_escape_callback(|name| {
         if name.contains(".html") {
             AutoEscape::Html
+        } else if name.contains(".md") {
+            AutoEscape::Custom(MARKDOWN.into())
         } else {
             AutoEscape::None
         }
+    });
+    environment.set_formatter(|out, state, value| {
+        if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        if value.is_undefined() || value.is_none() {
+            return Ok(());
+        }
+        let text = value.to_string();
+        let written = if value.is_safe() {
+            text
+        } else {
+            markdown_text(&text)
+        };
+        out.write_str(&written)
+            .map_err(|e| minijinja::Error::new(ErrorKind::WriteFailure, e.to_string()))
+    });
+    environment.add_filter("code", |text: String| {
+        Value::from_safe_string(markdown_code(&text))
+    });
+    environment.add_filter("inline", |text: String| {
+        Value::from_safe_string(markdown_inline(&text))
     });
     environment.add_filter("short", |text: String| text.chars().take(12).collect::<String>());
     environment.add_filter("indent", bounded_indent);
@@ -196,6 +220,82 @@ fn render_bounded(
             "the template wrote invalid UTF-8",
         ))
     })
+}
+
+/// The auto-escape mode of Markdown templates: every value a template prints is escaped by [`markdown_text`]
+/// unless a filter (`code`, `safe`) marked it safe.
+const MARKDOWN: &str = "markdown";
+
+/// Text as inline Markdown that renders as itself, whatever a manifest put in it: line breaks (a new heading, a
+/// list, a fake verdict) become spaces, HTML (`<img>`, an unclosed `<!--`) becomes entities, and every character
+/// that opens Markdown syntax (emphasis, links and images, code, tables, headings, strikethrough) is escaped with a
+/// backslash, which CommonMark allows before any ASCII punctuation.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // `(`, `)` and `!` open nothing without the `[` escaped here
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// aitrust's own messages mark code with backticks (`` `aitrust hash m` ``): those spans become code spans and the
+/// rest is escaped text. A manifest value with a stray backtick only moves where a span starts or ends; every
+/// part is still escaped, so nothing a manifest says can become markup.
+pub fn markdown_inline(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(text.len() + 16);
+    for (index, part) in parts.iter().enumerate() {
+        let last = index + 1 == parts.len();
+        if index % 2 == 1 && (paired || !last) {
+            out.push_str(&markdown_code(part));
+        } else {
+            if index % 2 == 1 {
+                // the unpaired backtick before the last part
+                out.push_str("\\`");
+            }
+            out.push_str(&markdown_text(part));
+        }
+    }
+    out
+}
+
+/// Text as a Markdown code span that holds it literally: the fence is one backtick longer than the longest
+/// run of backticks inside, line breaks become spaces, and `|` is escaped (a GitHub table cell ends at a bare
+/// `|`, even in a code span).
+pub fn markdown_code(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in flat.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // a space on each side keeps a backtick at either end of the text from joining the fence
+    let pad = if flat.starts_with('`') || flat.ends_with('`') || flat.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
 }
 
 /// The builtin `indent`, with its width bounded first (a huge width would allocate before any fuel is spent).
