@@ -194,11 +194,14 @@ enum KeyKind {
 
 #[derive(Subcommand)]
 enum ExportCommand {
-    /// A CycloneDX 1.6 JSON ML-BOM.
+    /// A CycloneDX JSON ML-BOM, validated against the official schema before it is written.
     Cyclonedx {
         /// The manifest.
         #[arg(long, default_value = "aibom.toml")]
         manifest: PathBuf,
+        /// The CycloneDX version: 1.6 or 1.7.
+        #[arg(long, default_value = "1.6")]
+        spec: String,
         /// Write here (atomically) instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -468,10 +471,11 @@ fn run(command: Command) -> Result<Outcome, Error> {
             now,
         } => commands::lock::lock(&manifest, endpoint.as_deref(), now.as_deref(), console),
         Command::Export(ExportCommand::Cyclonedx {
+            spec,
             manifest,
             output,
             now,
-        }) => import::export_cyclonedx(&manifest, output.as_deref(), now.as_deref()),
+        }) => import::export_cyclonedx(&manifest, output.as_deref(), now.as_deref(), &spec),
         Command::Import(ImportCommand::Cyclonedx {
             file,
             manifest,

@@ -50,6 +50,11 @@ fn schema_errors(document: &serde_json::Value) -> Vec<String> {
 fn validate(document: &serde_json::Value) {
     let errors = schema_errors(document);
     assert!(errors.is_empty(), "{errors:#?}");
+    // the exporter's own validator agrees with the test's
+    assert_eq!(
+        aitrust::interchange::cyclonedx::validate(document, aitrust::interchange::cyclonedx::Spec::V1_6),
+        Vec::<String>::new()
+    );
     assert_eq!(
         aitrust::interchange::cyclonedx::check_references(document),
         Vec::<String>::new()
@@ -84,7 +89,8 @@ fn the_demo_exports_a_valid_ml_bom() {
     assert_eq!(minilm["type"], "machine-learning-model");
     assert_eq!(
         minilm["purl"],
-        "pkg:huggingface/sentence-transformers/all-minilm-l6-v2@c9745ed1d9f207416be6d2e6f8de32d1f16199bf"
+        "pkg:huggingface/sentence-transformers/all-MiniLM-L6-v2@c9745ed1d9f207416be6d2e6f8de32d1f16199bf",
+        "the purl spec: huggingface namespace and name are case sensitive"
     );
     assert_eq!(minilm["licenses"][0]["license"]["id"], "Apache-2.0");
     assert_eq!(
@@ -219,7 +225,12 @@ fn official_fixtures_import_and_audit() {
                 .unwrap(),
         ],
     );
-    assert!(stderr(&output).contains("environmental considerations are not carried over"));
+    assert!(
+        stderr(&output)
+            .contains("`modelCard.considerations.environmentalConsiderations` is not carried over"),
+        "{}",
+        stderr(&output)
+    );
     let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
     assert!(
         manifest.contains("name = \"meta-llama/Llama-2-7b\"\nsource = \"huggingface\""),
@@ -257,4 +268,355 @@ fn export_then_import_round_trips_the_inventory() {
         stdout(&check),
         stderr(&check)
     );
+}
+
+/// cyclonedx-python-lib's strict JSON validator (the CycloneDX project's own Python library), when installed.
+fn python_strict_errors(file: &Path, spec: &str) -> Option<String> {
+    let have = std::process::Command::new("python3")
+        .args(["-c", "import cyclonedx.validation.json, jsonschema, referencing"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs cyclonedx-python-lib[json-validation] (.ci/run)"
+        );
+        return None;
+    }
+    let script = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\nv = {'1.6': SchemaVersion.V1_6, '1.7': SchemaVersion.V1_7}[sys.argv[2]]\ne = JsonStrictValidator(v).validate_str(open(sys.argv[1]).read())\nprint('' if e is None else repr(e))";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, file.to_str().unwrap(), spec])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// The edges that made invalid documents: scp-style git remotes, URLs with spaces, licenses that are not one
+/// SPDX id (free text, `other`, LicenseRefs, or-later), mixed-case Hub names, branch revisions, Hub datasets.
+const EDGES: &str = r#"schema = 1
+[project]
+name = "edge <cases> & \"quotes\""
+version = "1.0"
+license = "MIT"
+owner = "ml-team@example.com"
+
+[usage]
+purpose = "commercial"
+deployment = "saas"
+
+[[model]]
+id = "ft"
+source = "huggingface"
+name = "Acme/Llama-3-Acme-8B"
+revision = "main"
+license = "llama3.1"
+base_model = ["base"]
+relation = "finetune"
+trained_on = ["hub-data", "spaced", "text"]
+
+[[model]]
+id = "base"
+source = "huggingface"
+name = "meta-llama/Llama-3.1-8B"
+revision = "0e9e39f249a16976918f6564b8830bc894c89659"
+license = "LicenseRef-llama3.1"
+
+[[model]]
+id = "tool"
+source = "git"
+url = "git@github.com:Org/Repo.git"
+revision = "0e9e39f249a16976918f6564b8830bc894c89659"
+license = "GPL-2.0+"
+
+[[dataset]]
+id = "hub-data"
+source = "huggingface"
+name = "Org/Some_Data"
+license = "other"
+
+[[dataset]]
+id = "spaced"
+source = "url"
+url = "https://example.com/my data.csv"
+license = "our own terms, see contract 12"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+[[dataset]]
+id = "text"
+source = "url"
+url = "https://example.com/d.parquet"
+license = "cc-by-4.0 AND (mit OR apache-2.0)"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+"#;
+
+#[test]
+fn edge_cases_export_valid_documents_in_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aibom.toml"), EDGES).unwrap();
+    for spec in ["1.6", "1.7"] {
+        let file = format!("bom-{spec}.json");
+        let output = aitrust(
+            dir.path(),
+            &["export", "cyclonedx", "--spec", spec, "--output", &file],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let document: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(&file)).unwrap()).unwrap();
+        assert_eq!(document["specVersion"], spec);
+        if spec == "1.6" {
+            validate(&document);
+        }
+        if let Some(errors) = python_strict_errors(&dir.path().join(&file), spec) {
+            assert_eq!(errors, "", "cyclonedx-python-lib strict, {spec}");
+        }
+        let component = |id: &str| {
+            document["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["bom-ref"] == id)
+                .unwrap()
+                .clone()
+        };
+        let ft = component("model:ft");
+        assert_eq!(
+            ft["purl"], "pkg:huggingface/Acme/Llama-3-Acme-8B",
+            "a branch is no purl version"
+        );
+        assert_eq!(ft["supplier"]["name"], "Acme");
+        let tool = component("model:tool");
+        assert_eq!(
+            tool["externalReferences"][0]["url"],
+            "ssh://git@github.com/Org/Repo.git"
+        );
+        assert_eq!(
+            tool["purl"],
+            "pkg:github/org/repo@0e9e39f249a16976918f6564b8830bc894c89659"
+        );
+        assert_eq!(tool["licenses"][0]["license"]["id"], "GPL-2.0-or-later");
+        let hub_data = component("dataset:hub-data");
+        assert!(hub_data["purl"].is_null(), "datasets have no huggingface purl");
+        assert_eq!(
+            hub_data["externalReferences"][0]["url"],
+            "https://huggingface.co/datasets/Org/Some_Data"
+        );
+        assert_eq!(hub_data["licenses"][0]["license"]["name"], "other");
+        let spaced = component("dataset:spaced");
+        assert_eq!(
+            spaced["externalReferences"][0]["url"],
+            "https://example.com/my%20data.csv"
+        );
+        assert_eq!(
+            spaced["licenses"][0]["license"]["name"],
+            "our own terms, see contract 12"
+        );
+        assert!(spaced["version"].as_str().unwrap().starts_with("sha256:"));
+        let base = component("model:base");
+        assert_eq!(base["licenses"][0]["expression"], "LicenseRef-aitrust-llama3.1");
+        if spec == "1.7" {
+            assert_eq!(
+                base["licenses"][0]["expressionDetails"][0]["url"],
+                "https://llama.meta.com/llama3_1/license/"
+            );
+        } else {
+            assert!(
+                base["properties"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "aitrust:license:name"
+                        && p["value"].as_str().unwrap().contains("Llama 3.1"))
+            );
+        }
+        // NTIA minimum elements: every component has a supplier; the project has authors and a license
+        for component in document["components"].as_array().unwrap() {
+            assert!(component["supplier"]["name"].is_string(), "{component}");
+        }
+        assert_eq!(document["metadata"]["authors"][0]["name"], "ml-team@example.com");
+        assert_eq!(
+            document["metadata"]["component"]["licenses"][0]["license"]["id"],
+            "MIT"
+        );
+        assert_eq!(document["compositions"][0]["aggregate"], "unknown");
+    }
+}
+
+/// A value that cannot be written validly is refused (exit 2), naming it; nothing is written.
+#[test]
+fn invalid_values_are_refused_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = "schema = 1\n[project]\nname = \"p\"\n[[dataset]]\nid = \"d\"\nsource = \"url\"\nurl = \"https://exa mple.com/x\"\nlicense = \"mit\"\nsha256 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n";
+    std::fs::write(dir.path().join("aibom.toml"), manifest).unwrap();
+    let output = aitrust(dir.path(), &["export", "cyclonedx", "--output", "bom.json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("dataset `d` url \"https://exa mple.com/x\": it is not a URL"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("bom.json").exists());
+}
+
+fn audit_summary(root: &Path, manifest: &str) -> (String, Vec<(String, String, String, String)>) {
+    let output = common::check(root, &["--manifest", manifest, "--format", "json"]);
+    assert_ne!(output.status.code(), Some(2), "{manifest}: {}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut findings: Vec<(String, String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["component"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .replace("imported.toml", "aibom.toml"),
+            )
+        })
+        .collect();
+    findings.sort();
+    (report["verdict"].as_str().unwrap().to_string(), findings)
+}
+
+/// `export cyclonedx | import cyclonedx` is lossless: the imported manifest's audit equals the original's, for
+/// every fixture project and the demo, in both CycloneDX versions.
+#[test]
+fn round_trips_are_lossless() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("aibom.toml").is_file())
+        .collect();
+    projects.push(root.join("manifests/demo"));
+    let edges = tempfile::tempdir().unwrap();
+    std::fs::write(edges.path().join("aibom.toml"), EDGES).unwrap();
+    projects.push(edges.path().to_path_buf());
+    assert!(projects.len() >= 8, "{projects:?}");
+    for project in projects {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&project, dir.path());
+        let original = audit_summary(dir.path(), "aibom.toml");
+        for spec in ["1.6", "1.7"] {
+            let output = aitrust(
+                dir.path(),
+                &["export", "cyclonedx", "--spec", spec, "--output", "bom.json"],
+            );
+            if output.status.code() == Some(2) {
+                // a manifest that does not load cannot be exported either; its audit fails the same way
+                assert_eq!(original.0, "fail", "{}: {}", project.display(), stderr(&output));
+                continue;
+            }
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: {}",
+                project.display(),
+                stderr(&output)
+            );
+            let output = aitrust(
+                dir.path(),
+                &[
+                    "import",
+                    "cyclonedx",
+                    "bom.json",
+                    "--manifest",
+                    "imported.toml",
+                    "--force",
+                ],
+            );
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: {}",
+                project.display(),
+                stderr(&output)
+            );
+            let imported = audit_summary(dir.path(), "imported.toml");
+            assert_eq!(original, imported, "{} via CycloneDX {spec}", project.display());
+        }
+    }
+}
+
+/// What other generators write: two components of one name, a documentation link on huggingface.co, ancestors
+/// by purl, nested files, a git component's version, a `LicenseRef-llama3.1`, unread fields named.
+#[test]
+fn foreign_boms_import_without_inventing_identity() {
+    let document = serde_json::json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [
+            { "type": "machine-learning-model", "bom-ref": "a", "name": "config.json",
+              "purl": "pkg:huggingface/Org/Base-Model@0e9e39f249a16976918f6564b8830bc894c89659",
+              "licenses": [{ "expression": "LicenseRef-llama3.1" }],
+              "description": "the base",
+              "components": [{ "type": "file", "name": "model.safetensors",
+                  "hashes": [{ "alg": "SHA-256", "content": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }] }] },
+            { "type": "machine-learning-model", "bom-ref": "b", "name": "config.json",
+              "externalReferences": [{ "type": "documentation", "url": "https://huggingface.co/docs/hub/model-cards" },
+                                     { "type": "vcs", "url": "https://github.com/org/tuned" }],
+              "version": "0e9e39f249a16976918f6564b8830bc894c89659",
+              "pedigree": { "ancestors": [{ "type": "machine-learning-model", "name": "something else",
+                  "purl": "pkg:huggingface/Org/Base-Model@0e9e39f249a16976918f6564b8830bc894c89659" }] },
+              "modelCard": { "quantitativeAnalysis": {} } }
+        ]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.json"), document.to_string()).unwrap();
+    let output = aitrust(dir.path(), &["import", "cyclonedx", "bom.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    let parsed: toml_edit::DocumentMut = manifest.parse().unwrap();
+    let models = parsed["model"].as_array_of_tables().unwrap();
+    let ids: Vec<&str> = models.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["config.json", "config.json-2"]);
+    let first = models.get(0).unwrap();
+    assert_eq!(first["source"].as_str(), Some("huggingface"));
+    assert_eq!(first["name"].as_str(), Some("Org/Base-Model"));
+    assert_eq!(first["file"][0]["path"].as_str(), Some("model.safetensors"));
+    let second = models.get(1).unwrap();
+    assert_eq!(
+        second["source"].as_str(),
+        Some("git"),
+        "a documentation link is not a Hub identity"
+    );
+    assert_eq!(
+        second["revision"].as_str(),
+        Some("0e9e39f249a16976918f6564b8830bc894c89659")
+    );
+    assert_eq!(
+        second["base_model"].as_array().unwrap().get(0).unwrap().as_str(),
+        Some("config.json")
+    );
+    let said = stderr(&output);
+    assert!(
+        said.contains("config.json: `description` is not carried over"),
+        "{said}"
+    );
+    assert!(
+        said.contains("config.json-2: `modelCard.quantitativeAnalysis` is not carried over"),
+        "{said}"
+    );
+    assert!(
+        said.contains("config.json-2: `externalReferences`") || !said.contains("documentation"),
+        "{said}"
+    );
+    let check = common::check(dir.path(), &["--format", "json"]);
+    assert_ne!(check.status.code(), Some(2), "{}", stderr(&check));
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let lic: Vec<&serde_json::Value> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["license"] == "LicenseRef-aitrust-llama3.1")
+        .collect();
+    assert_eq!(lic.len(), 1, "LicenseRef-llama3.1 is the Llama 3.1 license");
 }

@@ -48,7 +48,7 @@ fn sarif_validates_and_locates_every_finding() {
                 >= 1
         );
         assert_eq!(
-            result["partialFingerprints"]["aitrustFinding/v1"]
+            result["partialFingerprints"]["aitrustFinding/v2"]
                 .as_str()
                 .unwrap()
                 .len(),

@@ -11,6 +11,7 @@ mod parse;
 pub mod paths;
 pub mod policy;
 mod validate;
+pub use validate::is_valid_id;
 
 use std::path::{Path, PathBuf};
 

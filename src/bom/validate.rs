@@ -68,7 +68,8 @@ pub(super) fn validate(models: &[Model], datasets: &[Dataset], policy: &Policy, 
     }
 }
 
-fn is_valid_id(id: &str) -> bool {
+/// Letters, digits, `-`, `_` and `.`, not starting with `.`.
+pub fn is_valid_id(id: &str) -> bool {
     id.chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !id.starts_with('.')

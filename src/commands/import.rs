@@ -6,8 +6,19 @@ use super::{Console, Error, Outcome};
 use crate::interchange::{cyclonedx, import_hf};
 use crate::sources::lockfile;
 
-/// `aitrust export cyclonedx`: the manifest as a CycloneDX 1.6 ML-BOM, to `output` or stdout.
-pub fn export_cyclonedx(manifest: &Path, output: Option<&Path>, now: Option<&str>) -> Result<Outcome, Error> {
+/// `aitrust export cyclonedx`: the manifest as a CycloneDX 1.6 or 1.7 ML-BOM, to `output` or stdout, validated
+/// against the official schema first: a value that cannot be written validly is refused (exit 2), naming it.
+pub fn export_cyclonedx(
+    manifest: &Path,
+    output: Option<&Path>,
+    now: Option<&str>,
+    spec: &str,
+) -> Result<Outcome, Error> {
+    let spec = cyclonedx::Spec::parse(spec).ok_or_else(|| {
+        Error::msg(format!(
+            "CycloneDX {spec:?} cannot be written\nhelp: use --spec 1.6 or --spec 1.7"
+        ))
+    })?;
     let now = super::parse_now(now)?;
     let bom = crate::resolve::load(manifest)?;
     let timestamp = now
@@ -16,7 +27,27 @@ pub fn export_cyclonedx(manifest: &Path, output: Option<&Path>, now: Option<&str
         .unwrap_or(now)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let document = cyclonedx::export(&bom, &timestamp);
+    let document = cyclonedx::export(&bom, &timestamp, spec).map_err(|refused| {
+        let lines: Vec<String> = refused.iter().map(|r| format!("  - {r}")).collect();
+        Error::msg(format!(
+            "{}: cannot be exported as a valid CycloneDX document:\n{}\nhelp: fix these values in the manifest (a git remote may also be written as ssh://host/path)",
+            manifest.display(),
+            lines.join("\n")
+        ))
+    })?;
+    let problems = cyclonedx::validate(&document, spec);
+    if !problems.is_empty() {
+        return Err(Error::msg(format!(
+            "{}: the CycloneDX {} document would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust if the manifest loads; please report it with the manifest",
+            manifest.display(),
+            spec.as_str(),
+            problems
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
+    }
     let mut text = serde_json::to_string_pretty(&document).expect("a BOM is plain JSON");
     text.push('\n');
     match output {

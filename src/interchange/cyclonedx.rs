@@ -1,18 +1,67 @@
-//! CycloneDX ML-BOM: export of the manifest as CycloneDX 1.6 JSON, and import of CycloneDX 1.5 / 1.6 / 1.7
-//! ML-BOMs (the official fixtures, other AIBOM generators' output) into a starting `aibom.toml`.
+//! CycloneDX ML-BOM: export of the manifest as CycloneDX 1.6 or 1.7 JSON, and import of CycloneDX 1.5 / 1.6 /
+//! 1.7 ML-BOMs (the official fixtures, other AIBOM generators' output) into a starting `aibom.toml`.
 //!
-//! Export: `machine-learning-model` and `data` components with SHA-256 hashes, licenses (one SPDX id, or a
-//! single expression — 1.6 forbids mixing the forms), model cards (datasets by reference, intended use,
-//! limitations), base models as pedigree ancestors, files as nested components, and a dependency graph.
-//! Every `bom-ref` is unique and every reference resolves.
+//! Export writes what other tools read, and validates it before anyone sees it:
+//! - `machine-learning-model` and `data` components with SHA-256 hashes, a supplier and a version (NTIA's
+//!   minimum elements), purls by the purl spec (see [`super::identity`]), URLs parsed and percent-encoded;
+//! - licenses as canonical SPDX ids, single expressions, or LicenseRefs with their name and URL (1.7:
+//!   `expressionDetails`; 1.6: `properties`), free text as `license.name`; nothing silently omitted;
+//! - model cards (datasets by reference, intended use), base models as pedigree ancestors, files as nested
+//!   components with their hashes, a dependency graph, and `compositions` saying which training-data lists are
+//!   not known to be complete;
+//! - what CycloneDX has no field for (`[usage]`, `[policy]`, each component's own table) as `aitrust:` properties
+//!   holding the manifest's TOML, so `export | import` is lossless.
+//!
+//! The document is checked against the official schema (embedded, with format checking) and for unique,
+//! resolving references; a document that fails is refused, naming the problem.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
+use super::identity::{export_url, is_commit, purl};
 use crate::bom::{Bom, Component, ComponentKind, SourceKind};
-use crate::tomlfile::toml_string;
+
+/// The CycloneDX version to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spec {
+    /// CycloneDX 1.6.
+    V1_6,
+    /// CycloneDX 1.7.
+    V1_7,
+}
+
+impl Spec {
+    /// "1.6" or "1.7".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1_6 => "1.6",
+            Self::V1_7 => "1.7",
+        }
+    }
+
+    /// The version given on the command line.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "1.6" => Some(Self::V1_6),
+            "1.7" => Some(Self::V1_7),
+            _ => None,
+        }
+    }
+}
+
+/// Property names aitrust writes (the `aitrust:` namespace).
+pub mod property {
+    /// A component's own table from the manifest, as TOML (`[[model]]` or `[[dataset]]` with one entry).
+    pub const TABLE: &str = "aitrust:manifest:table";
+    /// A top-level manifest table CycloneDX has no field for (`[usage]`, `[policy]`), as TOML.
+    pub const TOP: &str = "aitrust:manifest:top";
+    /// A LicenseRef's full name (1.6, which cannot attach details to an expression).
+    pub const LICENSE_NAME: &str = "aitrust:license:name";
+    /// A LicenseRef's text URL (1.6).
+    pub const LICENSE_URL: &str = "aitrust:license:url";
+}
 
 fn bom_ref(component: &Component) -> String {
     format!("{}:{}", component.kind.as_str(), component.id.value)
@@ -31,22 +80,114 @@ fn serial_number(bom: &Bom) -> String {
     )
 }
 
-/// CycloneDX `licenses`: one SPDX id as `license.id`, anything else as a single `expression`.
-fn licenses(component: &Component) -> Option<Value> {
-    let declared = component.license.as_ref()?;
-    let kb = crate::license::KnowledgeBase::embedded();
-    let canonical = crate::license::normalize(&declared.value, kb)
-        .map(|n| n.canonical)
-        .ok()?;
-    if spdx::license_id(&canonical).is_some() {
-        Some(json!([{ "license": { "id": canonical } }]))
-    } else {
-        Some(json!([{ "expression": canonical }]))
+/// A value the exporter could not turn into a valid document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// Where: `model \`x\` url`, `project`, ...
+    pub field: String,
+    /// The value as the manifest gives it.
+    pub value: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?}: {}", self.field, self.value, self.reason)
     }
 }
 
-fn external_references(component: &Component) -> Vec<Value> {
+/// CycloneDX `licenses` for a license as the manifest writes it, and the properties a 1.6 document needs to
+/// name its LicenseRefs.
+fn licenses(text: &str, spec: Spec) -> (Value, Vec<Value>) {
+    let kb = crate::license::KnowledgeBase::embedded();
+    let Ok(normalized) = crate::license::normalize(text, kb) else {
+        // free text, `other`, an unknown name: kept as the license's name, never dropped
+        return (json!([{ "license": { "name": text } }]), Vec::new());
+    };
+    let canonical = normalized.canonical;
+    if spdx::license_id(&canonical).is_some() {
+        return (json!([{ "license": { "id": canonical } }]), Vec::new());
+    }
+    let refs: Vec<&crate::license::LicenseFacts> = crate::license::rules::leaves(&normalized.expression)
+        .iter()
+        .filter(|leaf| leaf.starts_with("LicenseRef-"))
+        .filter_map(|leaf| kb.by_id(leaf))
+        .collect();
+    match spec {
+        Spec::V1_7 => {
+            let details: Vec<Value> = refs
+                .iter()
+                .map(|facts| json!({ "licenseIdentifier": facts.id, "url": facts.url }))
+                .collect();
+            let mut expression = json!({ "expression": canonical });
+            if !details.is_empty() {
+                expression["expressionDetails"] = json!(details);
+            }
+            (json!([expression]), Vec::new())
+        }
+        Spec::V1_6 => {
+            let properties = refs
+                .iter()
+                .flat_map(|facts| {
+                    [
+                        json!({ "name": property::LICENSE_NAME, "value": format!("{}: {}", facts.id, facts.name) }),
+                        json!({ "name": property::LICENSE_URL, "value": format!("{}: {}", facts.id, facts.url) }),
+                    ]
+                })
+                .collect();
+            (json!([{ "expression": canonical }]), properties)
+        }
+    }
+}
+
+/// Who supplies it (NTIA "supplier name"): the publisher the manifest names, else what its source says (the Hub
+/// namespace, the git host's owner, the URL's host), else the project itself for its own local files.
+fn supplier(bom: &Bom, component: &Component) -> String {
+    if let Some(publisher) = &component.publisher {
+        return publisher.value.clone();
+    }
+    match component.source.value {
+        SourceKind::Huggingface => component
+            .name
+            .as_ref()
+            .and_then(|n| n.value.split_once('/').map(|(ns, _)| ns.to_string())),
+        SourceKind::Git | SourceKind::Url => component
+            .url
+            .as_ref()
+            .and_then(|u| export_url(&u.value).ok())
+            .and_then(|u| url::Url::parse(&u).ok())
+            .and_then(|u| {
+                let owner = if component.source.value == SourceKind::Git {
+                    u.path_segments()
+                        .and_then(|mut s| s.find(|p| !p.is_empty()).map(str::to_string))
+                } else {
+                    None
+                };
+                owner.or_else(|| u.host_str().map(str::to_string))
+            }),
+        SourceKind::Local => None,
+    }
+    .unwrap_or_else(|| {
+        bom.project
+            .owner
+            .as_ref()
+            .map_or_else(|| bom.project.name.value.clone(), |o| o.value.clone())
+    })
+}
+
+/// Its version (NTIA "version"): the pinned revision, else the content digest of a local or downloaded file.
+fn version(component: &Component) -> Option<String> {
+    component
+        .revision
+        .as_ref()
+        .map(|r| r.value.clone())
+        .or_else(|| component.sha256.as_ref().map(|d| format!("sha256:{}", d.value)))
+}
+
+fn external_references(component: &Component, refused: &mut Vec<Refused>) -> Vec<Value> {
     let mut references = Vec::new();
+    let field = |what: &str| format!("{} `{}` {what}", component.kind.as_str(), component.id.value);
     match component.source.value {
         SourceKind::Huggingface => {
             if let Some(name) = &component.name {
@@ -55,17 +196,31 @@ fn external_references(component: &Component) -> Vec<Value> {
                 } else {
                     ""
                 };
-                references.push(json!({ "type": "distribution", "url": format!("https://huggingface.co/{kind}{}", name.value) }));
+                match export_url(&format!("https://huggingface.co/{kind}{}", name.value)) {
+                    Ok(url) => references.push(json!({ "type": "distribution", "url": url })),
+                    Err(reason) => refused.push(Refused {
+                        field: field("name"),
+                        value: name.value.clone(),
+                        reason,
+                    }),
+                }
             }
         }
-        SourceKind::Git => {
+        SourceKind::Git | SourceKind::Url => {
             if let Some(url) = &component.url {
-                references.push(json!({ "type": "vcs", "url": url.value }));
-            }
-        }
-        SourceKind::Url => {
-            if let Some(url) = &component.url {
-                references.push(json!({ "type": "distribution", "url": url.value }));
+                let kind = if component.source.value == SourceKind::Git {
+                    "vcs"
+                } else {
+                    "distribution"
+                };
+                match export_url(&url.value) {
+                    Ok(valid) => references.push(json!({ "type": kind, "url": valid })),
+                    Err(reason) => refused.push(Refused {
+                        field: field("url"),
+                        value: url.value.clone(),
+                        reason,
+                    }),
+                }
             }
         }
         SourceKind::Local => {}
@@ -73,25 +228,52 @@ fn external_references(component: &Component) -> Vec<Value> {
     references
 }
 
-fn purl(component: &Component) -> Option<String> {
-    if component.source.value != SourceKind::Huggingface {
-        return None;
+/// The manifest's text of one top-level table, or of one component's table, as a standalone TOML document.
+fn manifest_tables(bom: &Bom) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut top = BTreeMap::new();
+    let mut components = BTreeMap::new();
+    let Ok(document) = bom.source.text.parse::<toml_edit::DocumentMut>() else {
+        return (top, components);
+    };
+    for (key, item) in document.iter() {
+        match (key, item) {
+            ("model" | "dataset", toml_edit::Item::ArrayOfTables(array)) => {
+                let kind = if key == "model" { "model" } else { "dataset" };
+                for table in array.iter() {
+                    let Some(id) = table.get("id").and_then(toml_edit::Item::as_str) else {
+                        continue;
+                    };
+                    let mut single = toml_edit::DocumentMut::new();
+                    let mut entries = toml_edit::ArrayOfTables::new();
+                    let mut copy = table.clone();
+                    copy.decor_mut().clear();
+                    entries.push(copy);
+                    single.insert(kind, toml_edit::Item::ArrayOfTables(entries));
+                    components.insert(format!("{kind}:{id}"), single.to_string());
+                }
+            }
+            ("schema", _) => {}
+            (key, item) => {
+                let mut single = toml_edit::DocumentMut::new();
+                let mut copy = item.clone();
+                if let Some(table) = copy.as_table_mut() {
+                    table.decor_mut().clear();
+                }
+                single.insert(key, copy);
+                top.insert(key.to_string(), single.to_string());
+            }
+        }
     }
-    let name = component.name.as_ref()?;
-    let (namespace, repo) = name.value.split_once('/')?;
-    let version = component
-        .revision
-        .as_ref()
-        .map(|r| format!("@{}", r.value))
-        .unwrap_or_default();
-    Some(format!(
-        "pkg:huggingface/{}/{}{version}",
-        namespace.to_ascii_lowercase(),
-        repo.to_ascii_lowercase()
-    ))
+    (top, components)
 }
 
-fn component_json(bom: &Bom, component: &Component) -> Value {
+fn component_json(
+    bom: &Bom,
+    component: &Component,
+    table: Option<&String>,
+    spec: Spec,
+    refused: &mut Vec<Refused>,
+) -> Value {
     let kind = if component.kind == ComponentKind::Model {
         "machine-learning-model"
     } else {
@@ -100,11 +282,12 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
     let mut value = json!({
         "bom-ref": bom_ref(component),
         "type": kind,
+        "supplier": { "name": supplier(bom, component) },
         "name": component.display_name(),
     });
     let object = value.as_object_mut().expect("a JSON object");
-    if let Some(revision) = &component.revision {
-        object.insert("version".into(), json!(revision.value));
+    if let Some(version) = version(component) {
+        object.insert("version".into(), json!(version));
     }
     if let Some(publisher) = &component.publisher {
         object.insert("publisher".into(), json!(publisher.value));
@@ -118,10 +301,13 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
             json!([{ "alg": "SHA-256", "content": sha256.value.to_string() }]),
         );
     }
-    if let Some(licenses) = licenses(component) {
+    let mut properties = Vec::new();
+    if let Some(license) = &component.license {
+        let (licenses, extra) = licenses(&license.value, spec);
         object.insert("licenses".into(), licenses);
+        properties.extend(extra);
     }
-    let references = external_references(component);
+    let references = external_references(component, refused);
     if !references.is_empty() {
         object.insert("externalReferences".into(), json!(references));
     }
@@ -165,13 +351,16 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
                 .iter()
                 .filter_map(|base| bom.component(&base.value))
                 .map(|parent| {
-                    let mut ancestor =
-                        json!({ "type": "machine-learning-model", "name": parent.display_name() });
+                    let mut ancestor = json!({
+                        "type": "machine-learning-model",
+                        "name": parent.display_name(),
+                        "supplier": { "name": supplier(bom, parent) },
+                    });
                     if let Some(purl) = purl(parent) {
                         ancestor["purl"] = json!(purl);
                     }
-                    if let Some(revision) = &parent.revision {
-                        ancestor["version"] = json!(revision.value);
+                    if let Some(version) = version(parent) {
+                        ancestor["version"] = json!(version);
                     }
                     ancestor
                 })
@@ -195,46 +384,174 @@ fn component_json(bom: &Bom, component: &Component) -> Value {
             object.insert("data".into(), json!([data]));
         }
     }
+    if let Some(table) = table {
+        properties.push(json!({ "name": property::TABLE, "value": table }));
+    }
+    if !properties.is_empty() {
+        object.insert("properties".into(), json!(properties));
+    }
     value
 }
 
-/// The manifest as a CycloneDX 1.6 JSON ML-BOM.
-pub fn export(bom: &Bom, timestamp: &str) -> Value {
+/// The manifest as a CycloneDX JSON ML-BOM, or the values that cannot be written validly.
+pub fn export(bom: &Bom, timestamp: &str, spec: Spec) -> Result<Value, Vec<Refused>> {
+    let (top, tables) = manifest_tables(bom);
+    let mut refused = Vec::new();
     let project_ref = format!("project:{}", bom.project.name.value);
     let mut project =
         json!({ "bom-ref": project_ref, "type": "application", "name": bom.project.name.value });
+    let project_supplier = bom
+        .project
+        .owner
+        .as_ref()
+        .map_or_else(|| bom.project.name.value.clone(), |o| o.value.clone());
+    project["supplier"] = json!({ "name": project_supplier });
     if let Some(version) = &bom.project.version {
         project["version"] = json!(version.value);
     }
-    let components: Vec<Value> = bom.components().map(|c| component_json(bom, c)).collect();
+    if let Some(license) = &bom.project.license {
+        let (licenses, properties) = licenses(&license.value, spec);
+        project["licenses"] = licenses;
+        if !properties.is_empty() {
+            project["properties"] = json!(properties);
+        }
+    }
+    let components: Vec<Value> = bom
+        .components()
+        .map(|c| component_json(bom, c, tables.get(&bom_ref(c)), spec, &mut refused))
+        .collect();
     let mut dependencies =
         vec![json!({ "ref": project_ref, "dependsOn": bom.components().map(bom_ref).collect::<Vec<_>>() })];
+    let mut unknown_training = Vec::new();
     for component in bom.components() {
         let depends_on: Vec<String> = match bom.model(&component.id.value) {
-            Some(model) => model
-                .base_model
-                .iter()
-                .map(|b| format!("model:{}", b.value))
-                .chain(model.trained_on.iter().map(|d| format!("dataset:{}", d.value)))
-                .collect(),
+            Some(model) => {
+                // the manifest lists the training data it knows of; nothing says the list is complete
+                unknown_training.push(bom_ref(component));
+                model
+                    .base_model
+                    .iter()
+                    .map(|b| format!("model:{}", b.value))
+                    .chain(model.trained_on.iter().map(|d| format!("dataset:{}", d.value)))
+                    .collect()
+            }
             None => Vec::new(),
         };
         dependencies.push(json!({ "ref": bom_ref(component), "dependsOn": depends_on }));
     }
-    json!({
-        "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+    let mut metadata = json!({
+        "timestamp": timestamp,
+        "tools": { "components": [{ "type": "application", "name": "aitrust", "version": env!("CARGO_PKG_VERSION") }] },
+        "component": project,
+        "supplier": { "name": project_supplier },
+    });
+    if let Some(owner) = &bom.project.owner {
+        metadata["authors"] = json!([{ "name": owner.value }]);
+    }
+    let top_properties: Vec<Value> = top
+        .values()
+        .map(|text| json!({ "name": property::TOP, "value": text }))
+        .collect();
+    if !top_properties.is_empty() {
+        metadata["properties"] = json!(top_properties);
+    }
+    let mut document = json!({
+        "$schema": format!("http://cyclonedx.org/schema/bom-{}.schema.json", spec.as_str()),
         "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
+        "specVersion": spec.as_str(),
         "serialNumber": serial_number(bom),
         "version": 1,
-        "metadata": {
-            "timestamp": timestamp,
-            "tools": { "components": [{ "type": "application", "name": "aitrust", "version": env!("CARGO_PKG_VERSION") }] },
-            "component": project,
-        },
+        "metadata": metadata,
         "components": components,
         "dependencies": dependencies,
+    });
+    if !unknown_training.is_empty() {
+        // CycloneDX compositions: the dependency lists of these models (their base models and training data)
+        // are those the manifest declares; whether they are complete is unknown
+        document["compositions"] = json!([{ "aggregate": "unknown", "dependencies": unknown_training }]);
+    }
+    if refused.is_empty() {
+        Ok(document)
+    } else {
+        Err(refused)
+    }
+}
+
+/// Resolves the official schema's `$ref`s (spdx, jsf, cryptography definitions) from the embedded copies.
+struct EmbeddedSchemas;
+
+const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "bom-1.6.schema.json",
+        include_str!("../../schemas/cyclonedx/bom-1.6.schema.json"),
+    ),
+    (
+        "bom-1.7.schema.json",
+        include_str!("../../schemas/cyclonedx/bom-1.7.schema.json"),
+    ),
+    (
+        "spdx.schema.json",
+        include_str!("../../schemas/cyclonedx/spdx.schema.json"),
+    ),
+    (
+        "jsf-0.82.schema.json",
+        include_str!("../../schemas/cyclonedx/jsf-0.82.schema.json"),
+    ),
+    (
+        "cryptography-defs.schema.json",
+        include_str!("../../schemas/cyclonedx/cryptography-defs.schema.json"),
+    ),
+];
+
+impl jsonschema::Retrieve for EmbeddedSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.path().as_str().rsplit('/').next().unwrap_or_default();
+        let text = SCHEMAS
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map(|(_, text)| *text)
+            .ok_or_else(|| format!("no embedded schema {name}"))?;
+        Ok(serde_json::from_str(text)?)
+    }
+}
+
+fn validator(spec: Spec) -> Option<&'static jsonschema::Validator> {
+    static V16: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    static V17: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    let (cell, file) = match spec {
+        Spec::V1_6 => (&V16, "bom-1.6.schema.json"),
+        Spec::V1_7 => (&V17, "bom-1.7.schema.json"),
+    };
+    cell.get_or_init(|| {
+        let text = SCHEMAS.iter().find(|(name, _)| *name == file)?.1;
+        let schema: Value = serde_json::from_str(text).ok()?;
+        jsonschema::options()
+            .with_retriever(EmbeddedSchemas)
+            .should_validate_formats(true)
+            .build(&schema)
+            .ok()
     })
+    .as_ref()
+}
+
+/// Everything wrong with a CycloneDX document of this version: the official schema's errors (formats
+/// checked) and the references the schema cannot check. Empty when it is valid.
+pub fn validate(document: &Value, spec: Spec) -> Vec<String> {
+    let mut problems: Vec<String> = match validator(spec) {
+        Some(validator) => validator
+            .iter_errors(document)
+            .map(|error| format!("{error} (at {})", error.instance_path()))
+            .collect(),
+        None => vec![format!(
+            "the embedded CycloneDX {} schema does not load",
+            spec.as_str()
+        )],
+    };
+    problems.extend(check_references(document));
+    problems
 }
 
 /// What the schema cannot check: every `bom-ref` unique, every reference (`dependencies`, model-card
@@ -310,7 +627,7 @@ fn collect_dataset_refs(value: &Value, out: &mut Vec<String>) {
 pub struct Import {
     /// A starting `aibom.toml`.
     pub manifest: String,
-    /// Things the manifest does not carry, one line each.
+    /// Things the manifest does not carry, one line each, naming the field.
     pub dropped: Vec<String>,
     /// Components imported.
     pub components: usize,
@@ -335,14 +652,14 @@ fn identifier(text: &str, taken: &mut crate::bom::Ids) -> String {
     taken.unique_from(base)
 }
 
-/// Every component of a BOM, nested ones included, that is a model or data.
-fn ml_components(value: &Value, out: &mut Vec<Value>) {
+/// Every component of a BOM, nested ones included, that is a model or data (a `file` nested in one is its file).
+fn ml_components<'a>(value: &'a Value, out: &mut Vec<&'a Value>) {
     for component in value.as_array().into_iter().flatten() {
         if matches!(
             component["type"].as_str(),
-            Some("machine-learning-model") | Some("data")
+            Some("machine-learning-model" | "data")
         ) {
-            out.push(component.clone());
+            out.push(component);
         }
         ml_components(&component["components"], out);
     }
@@ -360,11 +677,227 @@ fn license_of(component: &Value) -> Option<String> {
                 .map(str::to_string)
         })
         .collect();
-    if terms.is_empty() {
-        None
-    } else {
-        Some(terms.join(" AND "))
+    match terms.len() {
+        0 => None,
+        1 => terms.into_iter().next(),
+        // several entries: each is one license the component is under
+        _ => Some(
+            terms
+                .iter()
+                .map(|t| {
+                    if t.contains(' ') {
+                        format!("({t})")
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
     }
+}
+
+fn property<'a>(object: &'a Value, name: &str) -> impl Iterator<Item = &'a str> {
+    object["properties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(move |p| p["name"] == name)
+        .filter_map(|p| p["value"].as_str())
+}
+
+/// The component's own manifest table, when aitrust exported the document.
+fn own_table(component: &Value) -> Option<toml_edit::Table> {
+    let text = property(component, property::TABLE).next()?;
+    let document = text.parse::<toml_edit::DocumentMut>().ok()?;
+    let kind = if component["type"] == "machine-learning-model" {
+        "model"
+    } else {
+        "dataset"
+    };
+    document.get(kind)?.as_array_of_tables()?.get(0).cloned()
+}
+
+/// What a component's standard fields say of where it comes from.
+enum Origin {
+    Hub {
+        name: String,
+        revision: Option<String>,
+    },
+    Git {
+        name: String,
+        url: String,
+        revision: Option<String>,
+    },
+    Url {
+        name: String,
+        url: String,
+    },
+}
+
+fn origin(component: &Value, full_name: &str) -> Option<Origin> {
+    if let Some(purl) = component["purl"].as_str().and_then(super::identity::parse_purl) {
+        match purl.kind.as_str() {
+            "huggingface" => {
+                return Some(Origin::Hub {
+                    name: purl
+                        .namespace
+                        .map_or(purl.name.clone(), |ns| format!("{ns}/{}", purl.name)),
+                    revision: purl
+                        .version
+                        .or_else(|| component["version"].as_str().map(str::to_string)),
+                });
+            }
+            "github" => {
+                let url = format!(
+                    "https://github.com/{}/{}",
+                    purl.namespace.unwrap_or_default(),
+                    purl.name
+                );
+                return Some(Origin::Git {
+                    name: full_name.to_string(),
+                    url,
+                    revision: purl
+                        .version
+                        .or_else(|| component["version"].as_str().map(str::to_string)),
+                });
+            }
+            _ => {}
+        }
+    }
+    let references: Vec<(&str, &str)> = component["externalReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some((r["type"].as_str()?, r["url"].as_str()?)))
+        .collect();
+    // the Hub identity only from a distribution or vcs reference that is a repository URL, never a doc link
+    if let Some((_, name)) = references
+        .iter()
+        .filter(|(kind, _)| matches!(*kind, "distribution" | "vcs"))
+        .find_map(|(_, url)| super::identity::hub_repository(url))
+    {
+        return Some(Origin::Hub {
+            name,
+            revision: component["version"].as_str().map(str::to_string),
+        });
+    }
+    if let Some((_, url)) = references.iter().find(|(kind, _)| *kind == "vcs") {
+        return Some(Origin::Git {
+            name: full_name.to_string(),
+            url: url.to_string(),
+            revision: component["version"]
+                .as_str()
+                .filter(|v| !v.starts_with("sha256:"))
+                .map(str::to_string),
+        });
+    }
+    references
+        .iter()
+        .find(|(kind, _)| *kind == "distribution")
+        .map(|(_, url)| Origin::Url {
+            name: full_name.to_string(),
+            url: url.to_string(),
+        })
+}
+
+/// The keys of a CycloneDX component this import reads; anything else present is listed as not carried over.
+const READ: &[&str] = &[
+    "bom-ref",
+    "type",
+    "name",
+    "group",
+    "version",
+    "purl",
+    "publisher",
+    "supplier",
+    "hashes",
+    "licenses",
+    "externalReferences",
+    "components",
+    "modelCard",
+    "pedigree",
+    "data",
+    "properties",
+];
+const READ_CARD: &[&str] = &["modelParameters", "considerations"];
+const READ_CONSIDERATIONS: &[&str] = &["useCases"];
+const READ_PARAMETERS: &[&str] = &["datasets"];
+
+fn unread(component: &Value, id: &str, dropped: &mut Vec<String>) {
+    let mut report = |path: String| dropped.push(format!("{id}: `{path}` is not carried over"));
+    let keys = |value: &Value| {
+        value
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    for key in keys(component) {
+        if !READ.contains(&key.as_str()) {
+            report(key);
+        }
+    }
+    let card = &component["modelCard"];
+    for key in keys(card) {
+        if !READ_CARD.contains(&key.as_str()) {
+            report(format!("modelCard.{key}"));
+        }
+    }
+    for key in keys(&card["considerations"]) {
+        if !READ_CONSIDERATIONS.contains(&key.as_str()) {
+            report(format!("modelCard.considerations.{key}"));
+        }
+    }
+    for key in keys(&card["modelParameters"]) {
+        if !READ_PARAMETERS.contains(&key.as_str()) {
+            report(format!("modelCard.modelParameters.{key}"));
+        }
+    }
+    if card["considerations"]["useCases"]
+        .as_array()
+        .is_some_and(|u| u.len() > 1)
+    {
+        report("modelCard.considerations.useCases[1..]".into());
+    }
+    for (index, data) in component["data"].as_array().into_iter().flatten().enumerate() {
+        for key in keys(data) {
+            if !matches!(key.as_str(), "type" | "name" | "description" | "sensitiveData") {
+                report(format!("data[{index}].{key}"));
+            }
+        }
+    }
+    for (index, hash) in component["hashes"].as_array().into_iter().flatten().enumerate() {
+        if hash["alg"] != "SHA-256" {
+            report(format!(
+                "hashes[{index}] ({})",
+                hash["alg"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    for property in component["properties"].as_array().into_iter().flatten() {
+        let name = property["name"].as_str().unwrap_or_default();
+        if !name.starts_with("aitrust:") {
+            report(format!("properties[{name}]"));
+        }
+    }
+}
+
+fn sha256_of(value: &Value) -> Option<String> {
+    value["hashes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["alg"] == "SHA-256")
+        .and_then(|h| h["content"].as_str())
+        .map(str::to_ascii_lowercase)
+}
+
+fn strings(values: &[String]) -> toml_edit::Item {
+    let mut array = toml_edit::Array::new();
+    for value in values {
+        array.push(value.as_str());
+    }
+    toml_edit::value(array)
 }
 
 /// Reads a CycloneDX 1.5–1.7 ML-BOM into a starting manifest.
@@ -381,121 +914,173 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
     let mut found = Vec::new();
     ml_components(&document["components"], &mut found);
     let mut dropped = Vec::new();
+    // ids: aitrust's own (`model:<id>` bom-refs it exported) first, so they are restored, then the rest
     let mut taken = crate::bom::Ids::default();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    // each component's own id, in order: two components of one name get two ids
-    let mut assigned: Vec<String> = Vec::with_capacity(found.len());
-    for component in &found {
-        let name = component["name"].as_str().unwrap_or("component");
-        let id = identifier(name, &mut taken);
-        if let Some(reference) = component["bom-ref"].as_str() {
-            ids.entry(reference.to_string()).or_insert_with(|| id.clone());
-        }
-        // a reference by name means the first component of that name
-        ids.entry(format!("name:{name}")).or_insert_with(|| id.clone());
-        assigned.push(id);
-    }
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Imported from a CycloneDX {version} BOM by `aitrust import cyclonedx`. Review every entry."
-    );
-    let _ = writeln!(
-        out,
-        "schema = 1\n\n[project]\nname = {}",
-        toml_string(project_name)
-    );
-    for (component, id) in found.iter().zip(&assigned) {
-        let name = component["name"].as_str().unwrap_or("component");
-        let is_model = component["type"] == "machine-learning-model";
-        let full_name = match component["group"].as_str() {
-            Some(group) => format!("{group}/{name}"),
-            None => name.to_string(),
-        };
-        let references: Vec<(&str, &str)> = component["externalReferences"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| Some((r["type"].as_str()?, r["url"].as_str()?)))
-            .collect();
-        let hub = references
-            .iter()
-            .find_map(|(_, url)| url.strip_prefix("https://huggingface.co/"))
-            .map(|rest| rest.trim_start_matches("datasets/").to_string());
-        let purl_hub = component["purl"]
+    let mut assigned: Vec<Option<String>> = vec![None; found.len()];
+    for (index, component) in found.iter().enumerate() {
+        let own = component["bom-ref"]
             .as_str()
-            .and_then(|p| p.strip_prefix("pkg:huggingface/"))
-            .map(|p| p.split('@').next().unwrap_or(p).to_string());
-        let _ = writeln!(
-            out,
-            "\n[[{}]]\nid = {}",
-            if is_model { "model" } else { "dataset" },
-            toml_string(id)
-        );
-        match (
-            hub.or(purl_hub),
-            references.iter().find(|(kind, _)| *kind == "vcs"),
-            references.first(),
-        ) {
-            (Some(repo), _, _) => {
-                let _ = writeln!(out, "name = {}\nsource = \"huggingface\"", toml_string(&repo));
-                match component["version"].as_str() {
-                    Some(revision) => {
-                        let _ = writeln!(
-                            out,
-                            "revision = {}  # check that this is a full commit id",
-                            toml_string(revision)
-                        );
+            .and_then(|r| r.split_once(':'))
+            .filter(|(kind, _)| matches!(*kind, "model" | "dataset"))
+            .map(|(_, id)| id)
+            .filter(|id| !id.is_empty() && crate::bom::is_valid_id(id));
+        if let Some(id) = own
+            && taken.insert(id.to_string())
+        {
+            assigned[index] = Some(id.to_string());
+        }
+    }
+    let ids: Vec<String> = found
+        .iter()
+        .zip(assigned)
+        .map(|(component, id)| {
+            id.unwrap_or_else(|| identifier(component["name"].as_str().unwrap_or("component"), &mut taken))
+        })
+        .collect();
+    // references to a component: its bom-ref, its purl, and (the first of) its name
+    let mut by_ref: BTreeMap<String, String> = BTreeMap::new();
+    for (component, id) in found.iter().zip(&ids) {
+        if let Some(reference) = component["bom-ref"].as_str() {
+            by_ref
+                .entry(format!("ref:{reference}"))
+                .or_insert_with(|| id.clone());
+        }
+        if let Some(purl) = component["purl"].as_str() {
+            by_ref
+                .entry(format!("purl:{}", purl.split('?').next().unwrap_or(purl)))
+                .or_insert_with(|| id.clone());
+        }
+        if let Some(name) = component["name"].as_str() {
+            by_ref.entry(format!("name:{name}")).or_insert_with(|| id.clone());
+        }
+    }
+    let resolve = |reference: &Value| -> Option<String> {
+        [
+            reference["ref"].as_str().map(|r| format!("ref:{r}")),
+            reference["bom-ref"].as_str().map(|r| format!("ref:{r}")),
+            reference["purl"]
+                .as_str()
+                .map(|p| format!("purl:{}", p.split('?').next().unwrap_or(p))),
+            reference["name"].as_str().map(|n| format!("name:{n}")),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|key| by_ref.get(&key).cloned())
+    };
+
+    let mut manifest = toml_edit::DocumentMut::new();
+    manifest.decor_mut().set_prefix(format!(
+        "# Imported from a CycloneDX {version} BOM by `aitrust import cyclonedx`. Review every entry.\n"
+    ));
+    manifest.insert("schema", toml_edit::value(1));
+    // the project: aitrust's own table when it exported the document, the standard fields over it
+    let mut top: BTreeMap<String, toml_edit::Item> = BTreeMap::new();
+    for text in property(&document["metadata"], property::TOP) {
+        if let Ok(parsed) = text.parse::<toml_edit::DocumentMut>() {
+            for (key, item) in parsed.iter() {
+                top.insert(key.to_string(), item.clone());
+            }
+        }
+    }
+    let mut project = top
+        .remove("project")
+        .and_then(|item| item.into_table().ok())
+        .unwrap_or_default();
+    let meta = &document["metadata"]["component"];
+    let name = meta["name"].as_str().unwrap_or(project_name);
+    project.insert("name", toml_edit::value(name));
+    if let Some(version) = meta["version"].as_str() {
+        project.insert("version", toml_edit::value(version));
+    }
+    if let Some(license) = license_of(meta) {
+        project.insert("license", toml_edit::value(license));
+    }
+    if let Some(owner) = document["metadata"]["authors"][0]["name"].as_str() {
+        project.insert("owner", toml_edit::value(owner));
+    }
+    project.set_implicit(false);
+    project.decor_mut().set_prefix("\n");
+    manifest.insert("project", toml_edit::Item::Table(project));
+    for (key, mut item) in top {
+        if let Some(table) = item.as_table_mut() {
+            table.decor_mut().set_prefix("\n");
+        }
+        manifest.insert(&key, item);
+    }
+
+    let mut models = toml_edit::ArrayOfTables::new();
+    let mut datasets = toml_edit::ArrayOfTables::new();
+    for (component, id) in found.iter().zip(&ids) {
+        let is_model = component["type"] == "machine-learning-model";
+        let name = component["name"].as_str().unwrap_or("component");
+        let full_name = match component["group"].as_str() {
+            Some(group) if !group.is_empty() => format!("{group}/{name}"),
+            _ => name.to_string(),
+        };
+        let own = own_table(component);
+        let mut table = toml_edit::Table::new();
+        table.insert("id", toml_edit::value(id.as_str()));
+        match origin(component, &full_name) {
+            Some(Origin::Hub { name, revision }) => {
+                table.insert("name", toml_edit::value(name));
+                table.insert("source", toml_edit::value("huggingface"));
+                if let Some(revision) = revision.filter(|r| !r.starts_with("sha256:")) {
+                    if !is_commit(&revision) {
+                        dropped.push(format!("{id}: revision {revision:?} is not a commit id; pin the commit you reviewed (`aitrust lock`)"));
                     }
-                    None => out.push_str("# revision = \"...\"  # pin the commit you reviewed\n"),
+                    table.insert("revision", toml_edit::value(revision));
                 }
             }
-            (None, Some((_, url)), _) => {
-                let _ = writeln!(
-                    out,
-                    "name = {}\nsource = \"git\"\nurl = {}",
-                    toml_string(&full_name),
-                    toml_string(url)
-                );
+            Some(Origin::Git { name, url, revision }) => {
+                table.insert("name", toml_edit::value(name));
+                table.insert("source", toml_edit::value("git"));
+                table.insert("url", toml_edit::value(url));
+                if let Some(revision) = revision {
+                    table.insert("revision", toml_edit::value(revision));
+                }
             }
-            (None, None, Some((_, url))) => {
-                let _ = writeln!(
-                    out,
-                    "name = {}\nsource = \"url\"\nurl = {}",
-                    toml_string(&full_name),
-                    toml_string(url)
-                );
+            Some(Origin::Url { name, url }) => {
+                table.insert("name", toml_edit::value(name));
+                table.insert("source", toml_edit::value("url"));
+                table.insert("url", toml_edit::value(url));
             }
-            (None, None, None) => {
-                let _ = writeln!(
-                    out,
-                    "name = {}\nsource = \"url\"\nurl = \"https://example.invalid/unknown\"  # the BOM gives no location: fix this",
-                    toml_string(&full_name)
-                );
-                dropped.push(format!(
-                    "{id}: the BOM gives no location (no purl or external reference)"
-                ));
+            None => {
+                let kept = own.as_ref().is_some_and(|t| t.contains_key("source"));
+                if !kept {
+                    // no location at all: a local path named after the component, which `check` will look for
+                    // and fail on if it is not there (never a made-up URL that passes)
+                    let path: String = full_name
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                                c
+                            } else {
+                                '-'
+                            }
+                        })
+                        .collect();
+                    table.insert("name", toml_edit::value(full_name.as_str()));
+                    table.insert("source", toml_edit::value("local"));
+                    table.insert("path", toml_edit::value(path.as_str()));
+                    dropped.push(format!(
+                        "{id}: the BOM gives no location (no purl or external reference); assumed the local path `{path}`: fix it"
+                    ));
+                } else {
+                    table.insert("name", toml_edit::value(full_name.as_str()));
+                }
             }
         }
-        match license_of(component) {
-            Some(license) => {
-                let _ = writeln!(out, "license = {}", toml_string(&license));
-            }
-            None => out.push_str("# license = \"...\"  # the BOM states none\n"),
+        if let Some(license) = license_of(component) {
+            table.insert("license", toml_edit::value(license));
         }
-        if let Some(publisher) = component["publisher"]
-            .as_str()
-            .or_else(|| component["supplier"]["name"].as_str())
-        {
-            let _ = writeln!(out, "publisher = {}", toml_string(publisher));
+        // a supplier aitrust derived on export (from the Hub namespace, the URL's host) is no publisher statement;
+        // another generator's supplier is
+        let supplier = component["supplier"]["name"].as_str().filter(|_| own.is_none());
+        if let Some(publisher) = component["publisher"].as_str().or(supplier) {
+            table.insert("publisher", toml_edit::value(publisher));
         }
-        let sha256 = component["hashes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|h| h["alg"] == "SHA-256");
-        if let Some(content) = sha256.and_then(|hash| hash["content"].as_str()) {
-            let _ = writeln!(out, "sha256 = {}", toml_string(content));
+        if let Some(sha256) = sha256_of(component) {
+            table.insert("sha256", toml_edit::value(sha256));
         }
         let card = &component["modelCard"];
         if let Some(use_case) = card["considerations"]["useCases"]
@@ -503,78 +1088,145 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
             .and_then(|u| u.first())
             .and_then(Value::as_str)
         {
-            let _ = writeln!(out, "intended_use = {}", toml_string(use_case));
+            table.insert("intended_use", toml_edit::value(use_case));
+        }
+        // nested files with their digests, merged with aitrust's own entries (sizes, `local`) by path
+        let nested: Vec<(String, Option<String>)> = component["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["type"] == "file")
+            .filter_map(|c| Some((c["name"].as_str()?.to_string(), sha256_of(c))))
+            .collect();
+        let mut files = own
+            .as_ref()
+            .and_then(|t| t.get("file"))
+            .and_then(toml_edit::Item::as_array_of_tables)
+            .cloned()
+            .unwrap_or_default();
+        for (path, sha256) in &nested {
+            let existing = files
+                .iter_mut()
+                .find(|f| f.get("path").and_then(toml_edit::Item::as_str) == Some(path));
+            match existing {
+                Some(entry) => {
+                    if let Some(sha256) = sha256 {
+                        // the standard field wins; the entry keeps its layout
+                        match entry.get_mut("sha256") {
+                            Some(item) if item.as_str() == Some(sha256.as_str()) => {}
+                            Some(item) => *item = toml_edit::value(sha256.as_str()),
+                            None => {
+                                entry.insert("sha256", toml_edit::value(sha256.as_str()));
+                            }
+                        }
+                    }
+                }
+                None => {
+                    let mut entry = toml_edit::Table::new();
+                    entry.insert("path", toml_edit::value(path.as_str()));
+                    if let Some(sha256) = sha256 {
+                        entry.insert("sha256", toml_edit::value(sha256.as_str()));
+                    }
+                    files.push(entry);
+                }
+            }
         }
         if is_model {
-            let datasets: Vec<String> = card["modelParameters"]["datasets"]
+            let mut trained_on = Vec::new();
+            for reference in card["modelParameters"]["datasets"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|d| {
-                    d["ref"]
-                        .as_str()
-                        .and_then(|r| ids.get(r))
-                        .or_else(|| d["name"].as_str().and_then(|n| ids.get(&format!("name:{n}"))))
-                        .cloned()
-                })
-                .collect();
-            if !datasets.is_empty() {
-                let list: Vec<String> = datasets.iter().map(|d| toml_string(d)).collect();
-                let _ = writeln!(out, "trained_on = [{}]", list.join(", "));
+            {
+                match resolve(reference) {
+                    Some(dataset) => trained_on.push(dataset),
+                    None => dropped.push(format!(
+                        "{id}: training dataset {} is not a component of the BOM; declare it as a [[dataset]]",
+                        reference["name"].as_str().or_else(|| reference["ref"].as_str()).unwrap_or("(unnamed)")
+                    )),
+                }
             }
-            let inline: Vec<&str> = card["modelParameters"]["datasets"]
+            if !trained_on.is_empty() {
+                table.insert("trained_on", strings(&trained_on));
+            }
+            let mut bases = Vec::new();
+            for ancestor in component["pedigree"]["ancestors"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|d| d["ref"].is_null())
-                .filter_map(|d| d["name"].as_str())
-                .filter(|n| !ids.contains_key(&format!("name:{n}")))
-                .collect();
-            for name in inline {
-                dropped.push(format!("{id}: training dataset {name:?} is described inline, not as a component; declare it as a [[dataset]]"));
+            {
+                match resolve(ancestor) {
+                    Some(base) if base != *id => bases.push(base),
+                    _ => dropped.push(format!(
+                        "{id}: base model {} is not a component of the BOM; declare it as a [[model]]",
+                        ancestor["purl"]
+                            .as_str()
+                            .or_else(|| ancestor["name"].as_str())
+                            .unwrap_or("(unnamed)")
+                    )),
+                }
             }
-            let ancestors: Vec<String> = component["pedigree"]["ancestors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|a| {
-                    a["name"]
-                        .as_str()
-                        .and_then(|n| ids.get(&format!("name:{n}")))
-                        .cloned()
-                })
-                .collect();
-            if !ancestors.is_empty() {
-                let list: Vec<String> = ancestors.iter().map(|a| toml_string(a)).collect();
-                let _ = writeln!(out, "base_model = [{}]", list.join(", "));
+            if !bases.is_empty() {
+                table.insert("base_model", strings(&bases));
             }
-            if !card["considerations"]["environmentalConsiderations"].is_null() {
-                dropped.push(format!("{id}: environmental considerations are not carried over"));
+        } else {
+            let data = &component["data"][0];
+            if let Some(collection) = data["description"].as_str() {
+                table.insert("collection", toml_edit::value(collection));
             }
-            if !card["quantitativeAnalysis"].is_null() {
-                dropped.push(format!("{id}: quantitative analysis (performance metrics) is not carried over; keep it in the model card"));
+            if data["sensitiveData"].as_array().is_some_and(|s| !s.is_empty()) {
+                table.insert("personal_data", toml_edit::value(true));
             }
         }
+        // aitrust's own table fills in what the standard fields do not say; the standard fields win
+        if let Some(own) = &own {
+            for (key, item) in own.iter() {
+                if key != "file" && !table.contains_key(key) {
+                    table.insert(key, item.clone());
+                }
+            }
+        }
+        if !files.is_empty() {
+            table.insert("file", toml_edit::Item::ArrayOfTables(files));
+        }
+        unread(component, id, &mut dropped);
+        if is_model {
+            models.push(table);
+        } else {
+            datasets.push(table);
+        }
+    }
+    if !models.is_empty() {
+        manifest.insert("model", toml_edit::Item::ArrayOfTables(models));
+    }
+    if !datasets.is_empty() {
+        manifest.insert("dataset", toml_edit::Item::ArrayOfTables(datasets));
     }
     let skipped = document["components"]
         .as_array()
-        .map_or(0, |c| c.len())
-        .saturating_sub(
-            document["components"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|c| matches!(c["type"].as_str(), Some("machine-learning-model") | Some("data")))
-                .count(),
-        );
+        .into_iter()
+        .flatten()
+        .filter(|c| !matches!(c["type"].as_str(), Some("machine-learning-model" | "data")))
+        .count();
     if skipped > 0 {
-        dropped.push(format!("{skipped} top-level component(s) that are neither models nor data (libraries, applications) were skipped"));
+        dropped.push(format!(
+            "{skipped} top-level component(s) that are neither models nor data (libraries, applications) were skipped"
+        ));
     }
-    if !document["vulnerabilities"].is_null() {
-        dropped.push("vulnerabilities are not carried over".into());
+    for key in [
+        "vulnerabilities",
+        "services",
+        "formulation",
+        "annotations",
+        "declarations",
+        "definitions",
+    ] {
+        if !document[key].is_null() {
+            dropped.push(format!("`{key}` is not carried over"));
+        }
     }
     Ok(Import {
-        manifest: out,
+        manifest: manifest.to_string(),
         dropped,
         components: found.len(),
     })

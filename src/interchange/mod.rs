@@ -3,5 +3,6 @@
 //! `import hf`, which writes a Hugging Face Hub repository and its lineage into `aibom.toml`.
 
 pub mod cyclonedx;
+pub mod identity;
 pub mod import_hf;
 pub mod init;

@@ -107,6 +107,11 @@ fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeErr
         && !name.is_empty()
         && is_idstring(name)
     {
+        // `LicenseRef-llama3.1`, the spelling other tools use for the Hub's license ids, is the license the
+        // knowledge base knows by that id
+        if let Some(facts) = kb.find(name) {
+            return Ok(facts.id.clone());
+        }
         return Ok(format!("LicenseRef-{name}"));
     }
     // `GPL-2.0+` means "or any later version": the current id says so (`GPL-2.0-or-later`); the bare deprecated
@@ -242,6 +247,8 @@ mod tests {
             ("gpl-3.0-or-later", "GPL-3.0-or-later"),
             ("Apache-2.0 WITH llvm-exception", "Apache-2.0 WITH LLVM-exception"),
             ("LicenseRef-acme-eula", "LicenseRef-acme-eula"),
+            ("LicenseRef-llama3.1", "LicenseRef-aitrust-llama3.1"),
+            ("LicenseRef-gemma", "LicenseRef-aitrust-gemma"),
             ("licenseref-proprietary", "LicenseRef-proprietary"),
             ("0bsd", "0BSD"),
             ("Beerware", "Beerware"),
