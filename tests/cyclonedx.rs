@@ -606,7 +606,7 @@ fn foreign_boms_import_without_inventing_identity() {
         "{said}"
     );
     assert!(
-        said.contains("config.json-2: `externalReferences`") || !said.contains("documentation"),
+        said.contains("config.json-2: `externalReferences[0] (documentation https://huggingface.co/docs/hub/model-cards)`"),
         "{said}"
     );
     let check = common::check(dir.path(), &["--format", "json"]);

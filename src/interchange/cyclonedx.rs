@@ -20,7 +20,9 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
-use super::identity::{export_url, is_commit, purl};
+use super::identity::purl;
+use super::neutral::{Entry, Origin, ProjectIn, manifest_tables, supplier, version};
+pub use super::neutral::{Import, Refused};
 use crate::bom::{Bom, Component, ComponentKind, SourceKind};
 
 /// The CycloneDX version to write.
@@ -80,23 +82,6 @@ fn serial_number(bom: &Bom) -> String {
     )
 }
 
-/// A value the exporter could not turn into a valid document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
-    /// Where: `model \`x\` url`, `project`, ...
-    pub field: String,
-    /// The value as the manifest gives it.
-    pub value: String,
-    /// Why.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:?}: {}", self.field, self.value, self.reason)
-    }
-}
-
 /// CycloneDX `licenses` for a license as the manifest writes it, and the properties a 1.6 document needs to
 /// name its LicenseRefs.
 fn licenses(text: &str, spec: Spec) -> (Value, Vec<Value>) {
@@ -141,132 +126,6 @@ fn licenses(text: &str, spec: Spec) -> (Value, Vec<Value>) {
     }
 }
 
-/// Who supplies it (NTIA "supplier name"): the publisher the manifest names, else what its source says (the Hub
-/// namespace, the git host's owner, the URL's host), else the project itself for its own local files.
-fn supplier(bom: &Bom, component: &Component) -> String {
-    if let Some(publisher) = &component.publisher {
-        return publisher.value.clone();
-    }
-    match component.source.value {
-        SourceKind::Huggingface => component
-            .name
-            .as_ref()
-            .and_then(|n| n.value.split_once('/').map(|(ns, _)| ns.to_string())),
-        SourceKind::Git | SourceKind::Url => component
-            .url
-            .as_ref()
-            .and_then(|u| export_url(&u.value).ok())
-            .and_then(|u| url::Url::parse(&u).ok())
-            .and_then(|u| {
-                let owner = if component.source.value == SourceKind::Git {
-                    u.path_segments()
-                        .and_then(|mut s| s.find(|p| !p.is_empty()).map(str::to_string))
-                } else {
-                    None
-                };
-                owner.or_else(|| u.host_str().map(str::to_string))
-            }),
-        SourceKind::Local => None,
-    }
-    .unwrap_or_else(|| {
-        bom.project
-            .owner
-            .as_ref()
-            .map_or_else(|| bom.project.name.value.clone(), |o| o.value.clone())
-    })
-}
-
-/// Its version (NTIA "version"): the pinned revision, else the content digest of a local or downloaded file.
-fn version(component: &Component) -> Option<String> {
-    component
-        .revision
-        .as_ref()
-        .map(|r| r.value.clone())
-        .or_else(|| component.sha256.as_ref().map(|d| format!("sha256:{}", d.value)))
-}
-
-fn external_references(component: &Component, refused: &mut Vec<Refused>) -> Vec<Value> {
-    let mut references = Vec::new();
-    let field = |what: &str| format!("{} `{}` {what}", component.kind.as_str(), component.id.value);
-    match component.source.value {
-        SourceKind::Huggingface => {
-            if let Some(name) = &component.name {
-                let kind = if component.kind == ComponentKind::Dataset {
-                    "datasets/"
-                } else {
-                    ""
-                };
-                match export_url(&format!("https://huggingface.co/{kind}{}", name.value)) {
-                    Ok(url) => references.push(json!({ "type": "distribution", "url": url })),
-                    Err(reason) => refused.push(Refused {
-                        field: field("name"),
-                        value: name.value.clone(),
-                        reason,
-                    }),
-                }
-            }
-        }
-        SourceKind::Git | SourceKind::Url => {
-            if let Some(url) = &component.url {
-                let kind = if component.source.value == SourceKind::Git {
-                    "vcs"
-                } else {
-                    "distribution"
-                };
-                match export_url(&url.value) {
-                    Ok(valid) => references.push(json!({ "type": kind, "url": valid })),
-                    Err(reason) => refused.push(Refused {
-                        field: field("url"),
-                        value: url.value.clone(),
-                        reason,
-                    }),
-                }
-            }
-        }
-        SourceKind::Local => {}
-    }
-    references
-}
-
-/// The manifest's text of one top-level table, or of one component's table, as a standalone TOML document.
-fn manifest_tables(bom: &Bom) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let mut top = BTreeMap::new();
-    let mut components = BTreeMap::new();
-    let Ok(document) = bom.source.text.parse::<toml_edit::DocumentMut>() else {
-        return (top, components);
-    };
-    for (key, item) in document.iter() {
-        match (key, item) {
-            ("model" | "dataset", toml_edit::Item::ArrayOfTables(array)) => {
-                let kind = if key == "model" { "model" } else { "dataset" };
-                for table in array.iter() {
-                    let Some(id) = table.get("id").and_then(toml_edit::Item::as_str) else {
-                        continue;
-                    };
-                    let mut single = toml_edit::DocumentMut::new();
-                    let mut entries = toml_edit::ArrayOfTables::new();
-                    let mut copy = table.clone();
-                    copy.decor_mut().clear();
-                    entries.push(copy);
-                    single.insert(kind, toml_edit::Item::ArrayOfTables(entries));
-                    components.insert(format!("{kind}:{id}"), single.to_string());
-                }
-            }
-            ("schema", _) => {}
-            (key, item) => {
-                let mut single = toml_edit::DocumentMut::new();
-                let mut copy = item.clone();
-                if let Some(table) = copy.as_table_mut() {
-                    table.decor_mut().clear();
-                }
-                single.insert(key, copy);
-                top.insert(key.to_string(), single.to_string());
-            }
-        }
-    }
-    (top, components)
-}
-
 fn component_json(
     bom: &Bom,
     component: &Component,
@@ -307,9 +166,13 @@ fn component_json(
         object.insert("licenses".into(), licenses);
         properties.extend(extra);
     }
-    let references = external_references(component, refused);
-    if !references.is_empty() {
-        object.insert("externalReferences".into(), json!(references));
+    if let Some(url) = super::neutral::location(component, refused) {
+        let kind = if component.source.value == SourceKind::Git {
+            "vcs"
+        } else {
+            "distribution"
+        };
+        object.insert("externalReferences".into(), json!([{ "type": kind, "url": url }]));
     }
     let files: Vec<Value> = component
         .files
@@ -400,11 +263,7 @@ pub fn export(bom: &Bom, timestamp: &str, spec: Spec) -> Result<Value, Vec<Refus
     let project_ref = format!("project:{}", bom.project.name.value);
     let mut project =
         json!({ "bom-ref": project_ref, "type": "application", "name": bom.project.name.value });
-    let project_supplier = bom
-        .project
-        .owner
-        .as_ref()
-        .map_or_else(|| bom.project.name.value.clone(), |o| o.value.clone());
+    let project_supplier = super::neutral::project_supplier(bom);
     project["supplier"] = json!({ "name": project_supplier });
     if let Some(version) = &bom.project.version {
         project["version"] = json!(version.value);
@@ -623,35 +482,6 @@ fn collect_dataset_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The outcome of an import: the manifest text and what could not be carried over.
-pub struct Import {
-    /// A starting `aibom.toml`.
-    pub manifest: String,
-    /// Things the manifest does not carry, one line each, naming the field.
-    pub dropped: Vec<String>,
-    /// Components imported.
-    pub components: usize,
-}
-
-fn identifier(text: &str, taken: &mut crate::bom::Ids) -> String {
-    let mut base: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .trim_matches(['-', '.'])
-        .to_string();
-    if base.is_empty() {
-        base = "component".into();
-    }
-    taken.unique_from(base)
-}
-
 /// Every component of a BOM, nested ones included, that is a model or data (a `file` nested in one is its file).
 fn ml_components<'a>(value: &'a Value, out: &mut Vec<&'a Value>) {
     for component in value.as_array().into_iter().flatten() {
@@ -706,47 +536,18 @@ fn property<'a>(object: &'a Value, name: &str) -> impl Iterator<Item = &'a str> 
         .filter_map(|p| p["value"].as_str())
 }
 
-/// The component's own manifest table, when aitrust exported the document.
-fn own_table(component: &Value) -> Option<toml_edit::Table> {
-    let text = property(component, property::TABLE).next()?;
-    let document = text.parse::<toml_edit::DocumentMut>().ok()?;
-    let kind = if component["type"] == "machine-learning-model" {
-        "model"
-    } else {
-        "dataset"
-    };
-    document.get(kind)?.as_array_of_tables()?.get(0).cloned()
-}
-
-/// What a component's standard fields say of where it comes from.
-enum Origin {
-    Hub {
-        name: String,
-        revision: Option<String>,
-    },
-    Git {
-        name: String,
-        url: String,
-        revision: Option<String>,
-    },
-    Url {
-        name: String,
-        url: String,
-    },
-}
-
-fn origin(component: &Value, full_name: &str) -> Option<Origin> {
+fn origin(component: &Value) -> Option<Origin> {
     if let Some(purl) = component["purl"].as_str().and_then(super::identity::parse_purl) {
+        let revision = purl
+            .version
+            .clone()
+            .or_else(|| component["version"].as_str().map(str::to_string));
         match purl.kind.as_str() {
             "huggingface" => {
-                return Some(Origin::Hub {
-                    name: purl
-                        .namespace
-                        .map_or(purl.name.clone(), |ns| format!("{ns}/{}", purl.name)),
-                    revision: purl
-                        .version
-                        .or_else(|| component["version"].as_str().map(str::to_string)),
-                });
+                let name = purl
+                    .namespace
+                    .map_or(purl.name.clone(), |ns| format!("{ns}/{}", purl.name));
+                return Some(Origin::Hub { name, revision });
             }
             "github" => {
                 let url = format!(
@@ -754,13 +555,7 @@ fn origin(component: &Value, full_name: &str) -> Option<Origin> {
                     purl.namespace.unwrap_or_default(),
                     purl.name
                 );
-                return Some(Origin::Git {
-                    name: full_name.to_string(),
-                    url,
-                    revision: purl
-                        .version
-                        .or_else(|| component["version"].as_str().map(str::to_string)),
-                });
+                return Some(Origin::Git { url, revision });
             }
             _ => {}
         }
@@ -771,6 +566,7 @@ fn origin(component: &Value, full_name: &str) -> Option<Origin> {
         .flatten()
         .filter_map(|r| Some((r["type"].as_str()?, r["url"].as_str()?)))
         .collect();
+    let version = component["version"].as_str().map(str::to_string);
     // the Hub identity only from a distribution or vcs reference that is a repository URL, never a doc link
     if let Some((_, name)) = references
         .iter()
@@ -779,26 +575,19 @@ fn origin(component: &Value, full_name: &str) -> Option<Origin> {
     {
         return Some(Origin::Hub {
             name,
-            revision: component["version"].as_str().map(str::to_string),
+            revision: version,
         });
     }
     if let Some((_, url)) = references.iter().find(|(kind, _)| *kind == "vcs") {
         return Some(Origin::Git {
-            name: full_name.to_string(),
             url: url.to_string(),
-            revision: component["version"]
-                .as_str()
-                .filter(|v| !v.starts_with("sha256:"))
-                .map(str::to_string),
+            revision: version,
         });
     }
     references
         .iter()
         .find(|(kind, _)| *kind == "distribution")
-        .map(|(_, url)| Origin::Url {
-            name: full_name.to_string(),
-            url: url.to_string(),
-        })
+        .map(|(_, url)| Origin::Url { url: url.to_string() })
 }
 
 /// The keys of a CycloneDX component this import reads; anything else present is listed as not carried over.
@@ -874,6 +663,20 @@ fn unread(component: &Value, id: &str, dropped: &mut Vec<String>) {
             ));
         }
     }
+    for (index, reference) in component["externalReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if !matches!(reference["type"].as_str(), Some("distribution" | "vcs")) {
+            report(format!(
+                "externalReferences[{index}] ({} {})",
+                reference["type"].as_str().unwrap_or("?"),
+                reference["url"].as_str().unwrap_or("")
+            ));
+        }
+    }
     for property in component["properties"].as_array().into_iter().flatten() {
         let name = property["name"].as_str().unwrap_or_default();
         if !name.starts_with("aitrust:") {
@@ -892,14 +695,6 @@ fn sha256_of(value: &Value) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-fn strings(values: &[String]) -> toml_edit::Item {
-    let mut array = toml_edit::Array::new();
-    for value in values {
-        array.push(value.as_str());
-    }
-    toml_edit::value(array)
-}
-
 /// Reads a CycloneDX 1.5–1.7 ML-BOM into a starting manifest.
 pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
     if document["bomFormat"] != "CycloneDX" {
@@ -914,44 +709,32 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
     let mut found = Vec::new();
     ml_components(&document["components"], &mut found);
     let mut dropped = Vec::new();
-    // ids: aitrust's own (`model:<id>` bom-refs it exported) first, so they are restored, then the rest
-    let mut taken = crate::bom::Ids::default();
-    let mut assigned: Vec<Option<String>> = vec![None; found.len()];
-    for (index, component) in found.iter().enumerate() {
-        let own = component["bom-ref"]
-            .as_str()
-            .and_then(|r| r.split_once(':'))
-            .filter(|(kind, _)| matches!(*kind, "model" | "dataset"))
-            .map(|(_, id)| id)
-            .filter(|id| !id.is_empty() && crate::bom::is_valid_id(id));
-        if let Some(id) = own
-            && taken.insert(id.to_string())
-        {
-            assigned[index] = Some(id.to_string());
-        }
-    }
-    let ids: Vec<String> = found
-        .iter()
-        .zip(assigned)
-        .map(|(component, id)| {
-            id.unwrap_or_else(|| identifier(component["name"].as_str().unwrap_or("component"), &mut taken))
-        })
-        .collect();
+    // ids: aitrust's own (`model:<id>` bom-refs it exported) restored, then one from each name
+    let ids = super::neutral::assign_ids(
+        &found
+            .iter()
+            .map(|component| {
+                let own = component["bom-ref"]
+                    .as_str()
+                    .and_then(|r| r.split_once(':'))
+                    .filter(|(kind, _)| matches!(*kind, "model" | "dataset"))
+                    .map(|(_, id)| id.to_string());
+                (own, component["name"].as_str().unwrap_or("component").to_string())
+            })
+            .collect::<Vec<_>>(),
+    );
     // references to a component: its bom-ref, its purl, and (the first of) its name
     let mut by_ref: BTreeMap<String, String> = BTreeMap::new();
     for (component, id) in found.iter().zip(&ids) {
-        if let Some(reference) = component["bom-ref"].as_str() {
-            by_ref
-                .entry(format!("ref:{reference}"))
-                .or_insert_with(|| id.clone());
-        }
-        if let Some(purl) = component["purl"].as_str() {
-            by_ref
-                .entry(format!("purl:{}", purl.split('?').next().unwrap_or(purl)))
-                .or_insert_with(|| id.clone());
-        }
-        if let Some(name) = component["name"].as_str() {
-            by_ref.entry(format!("name:{name}")).or_insert_with(|| id.clone());
+        let keys = [
+            component["bom-ref"].as_str().map(|r| format!("ref:{r}")),
+            component["purl"]
+                .as_str()
+                .map(|p| format!("purl:{}", p.split('?').next().unwrap_or(p))),
+            component["name"].as_str().map(|n| format!("name:{n}")),
+        ];
+        for key in keys.into_iter().flatten() {
+            by_ref.entry(key).or_insert_with(|| id.clone());
         }
     }
     let resolve = |reference: &Value| -> Option<String> {
@@ -967,196 +750,73 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
         .flatten()
         .find_map(|key| by_ref.get(&key).cloned())
     };
-
-    let mut manifest = toml_edit::DocumentMut::new();
-    manifest.decor_mut().set_prefix(format!(
-        "# Imported from a CycloneDX {version} BOM by `aitrust import cyclonedx`. Review every entry.\n"
-    ));
-    manifest.insert("schema", toml_edit::value(1));
-    // the project: aitrust's own table when it exported the document, the standard fields over it
-    let mut top: BTreeMap<String, toml_edit::Item> = BTreeMap::new();
-    for text in property(&document["metadata"], property::TOP) {
-        if let Ok(parsed) = text.parse::<toml_edit::DocumentMut>() {
-            for (key, item) in parsed.iter() {
-                top.insert(key.to_string(), item.clone());
-            }
-        }
-    }
-    let mut project = top
-        .remove("project")
-        .and_then(|item| item.into_table().ok())
-        .unwrap_or_default();
     let meta = &document["metadata"]["component"];
-    let name = meta["name"].as_str().unwrap_or(project_name);
-    project.insert("name", toml_edit::value(name));
-    if let Some(version) = meta["version"].as_str() {
-        project.insert("version", toml_edit::value(version));
-    }
-    if let Some(license) = license_of(meta) {
-        project.insert("license", toml_edit::value(license));
-    }
-    if let Some(owner) = document["metadata"]["authors"][0]["name"].as_str() {
-        project.insert("owner", toml_edit::value(owner));
-    }
-    project.set_implicit(false);
-    project.decor_mut().set_prefix("\n");
-    manifest.insert("project", toml_edit::Item::Table(project));
-    for (key, mut item) in top {
-        if let Some(table) = item.as_table_mut() {
-            table.decor_mut().set_prefix("\n");
-        }
-        manifest.insert(&key, item);
-    }
-
-    let mut models = toml_edit::ArrayOfTables::new();
-    let mut datasets = toml_edit::ArrayOfTables::new();
+    let project = ProjectIn {
+        name: meta["name"].as_str().unwrap_or(project_name).to_string(),
+        version: meta["version"].as_str().map(str::to_string),
+        license: license_of(meta),
+        owner: document["metadata"]["authors"][0]["name"]
+            .as_str()
+            .map(str::to_string),
+        top: property(&document["metadata"], property::TOP)
+            .map(str::to_string)
+            .collect(),
+    };
+    let mut entries = Vec::new();
     for (component, id) in found.iter().zip(&ids) {
-        let is_model = component["type"] == "machine-learning-model";
+        let model = component["type"] == "machine-learning-model";
         let name = component["name"].as_str().unwrap_or("component");
         let full_name = match component["group"].as_str() {
             Some(group) if !group.is_empty() => format!("{group}/{name}"),
             _ => name.to_string(),
         };
-        let own = own_table(component);
-        let mut table = toml_edit::Table::new();
-        table.insert("id", toml_edit::value(id.as_str()));
-        match origin(component, &full_name) {
-            Some(Origin::Hub { name, revision }) => {
-                table.insert("name", toml_edit::value(name));
-                table.insert("source", toml_edit::value("huggingface"));
-                if let Some(revision) = revision.filter(|r| !r.starts_with("sha256:")) {
-                    if !is_commit(&revision) {
-                        dropped.push(format!("{id}: revision {revision:?} is not a commit id; pin the commit you reviewed (`aitrust lock`)"));
-                    }
-                    table.insert("revision", toml_edit::value(revision));
-                }
-            }
-            Some(Origin::Git { name, url, revision }) => {
-                table.insert("name", toml_edit::value(name));
-                table.insert("source", toml_edit::value("git"));
-                table.insert("url", toml_edit::value(url));
-                if let Some(revision) = revision {
-                    table.insert("revision", toml_edit::value(revision));
-                }
-            }
-            Some(Origin::Url { name, url }) => {
-                table.insert("name", toml_edit::value(name));
-                table.insert("source", toml_edit::value("url"));
-                table.insert("url", toml_edit::value(url));
-            }
-            None => {
-                let kept = own.as_ref().is_some_and(|t| t.contains_key("source"));
-                if !kept {
-                    // no location at all: a local path named after the component, which `check` will look for
-                    // and fail on if it is not there (never a made-up URL that passes)
-                    let path: String = full_name
-                        .chars()
-                        .map(|c| {
-                            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                                c
-                            } else {
-                                '-'
-                            }
-                        })
-                        .collect();
-                    table.insert("name", toml_edit::value(full_name.as_str()));
-                    table.insert("source", toml_edit::value("local"));
-                    table.insert("path", toml_edit::value(path.as_str()));
-                    dropped.push(format!(
-                        "{id}: the BOM gives no location (no purl or external reference); assumed the local path `{path}`: fix it"
-                    ));
-                } else {
-                    table.insert("name", toml_edit::value(full_name.as_str()));
-                }
-            }
-        }
-        if let Some(license) = license_of(component) {
-            table.insert("license", toml_edit::value(license));
-        }
+        let own = property(component, property::TABLE)
+            .next()
+            .and_then(|text| super::neutral::own_table(text, model));
         // a supplier aitrust derived on export (from the Hub namespace, the URL's host) is no publisher statement;
         // another generator's supplier is
         let supplier = component["supplier"]["name"].as_str().filter(|_| own.is_none());
-        if let Some(publisher) = component["publisher"].as_str().or(supplier) {
-            table.insert("publisher", toml_edit::value(publisher));
-        }
-        if let Some(sha256) = sha256_of(component) {
-            table.insert("sha256", toml_edit::value(sha256));
-        }
         let card = &component["modelCard"];
-        if let Some(use_case) = card["considerations"]["useCases"]
-            .as_array()
-            .and_then(|u| u.first())
-            .and_then(Value::as_str)
-        {
-            table.insert("intended_use", toml_edit::value(use_case));
-        }
-        // nested files with their digests, merged with aitrust's own entries (sizes, `local`) by path
-        let nested: Vec<(String, Option<String>)> = component["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| c["type"] == "file")
-            .filter_map(|c| Some((c["name"].as_str()?.to_string(), sha256_of(c))))
-            .collect();
-        let mut files = own
-            .as_ref()
-            .and_then(|t| t.get("file"))
-            .and_then(toml_edit::Item::as_array_of_tables)
-            .cloned()
-            .unwrap_or_default();
-        for (path, sha256) in &nested {
-            let existing = files
-                .iter_mut()
-                .find(|f| f.get("path").and_then(toml_edit::Item::as_str) == Some(path));
-            match existing {
-                Some(entry) => {
-                    if let Some(sha256) = sha256 {
-                        // the standard field wins; the entry keeps its layout
-                        match entry.get_mut("sha256") {
-                            Some(item) if item.as_str() == Some(sha256.as_str()) => {}
-                            Some(item) => *item = toml_edit::value(sha256.as_str()),
-                            None => {
-                                entry.insert("sha256", toml_edit::value(sha256.as_str()));
-                            }
-                        }
-                    }
-                }
-                None => {
-                    let mut entry = toml_edit::Table::new();
-                    entry.insert("path", toml_edit::value(path.as_str()));
-                    if let Some(sha256) = sha256 {
-                        entry.insert("sha256", toml_edit::value(sha256.as_str()));
-                    }
-                    files.push(entry);
-                }
-            }
-        }
-        if is_model {
-            let mut trained_on = Vec::new();
+        let mut entry = Entry {
+            id: id.clone(),
+            model,
+            name: full_name,
+            origin: origin(component),
+            license: license_of(component),
+            publisher: component["publisher"].as_str().or(supplier).map(str::to_string),
+            sha256: sha256_of(component),
+            intended_use: card["considerations"]["useCases"][0].as_str().map(str::to_string),
+            files: component["components"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|c| c["type"] == "file")
+                .filter_map(|c| Some((c["name"].as_str()?.to_string(), sha256_of(c))))
+                .collect(),
+            own,
+            ..Entry::default()
+        };
+        if model {
             for reference in card["modelParameters"]["datasets"]
                 .as_array()
                 .into_iter()
                 .flatten()
             {
                 match resolve(reference) {
-                    Some(dataset) => trained_on.push(dataset),
+                    Some(dataset) => entry.trained_on.push(dataset),
                     None => dropped.push(format!(
                         "{id}: training dataset {} is not a component of the BOM; declare it as a [[dataset]]",
                         reference["name"].as_str().or_else(|| reference["ref"].as_str()).unwrap_or("(unnamed)")
                     )),
                 }
             }
-            if !trained_on.is_empty() {
-                table.insert("trained_on", strings(&trained_on));
-            }
-            let mut bases = Vec::new();
             for ancestor in component["pedigree"]["ancestors"]
                 .as_array()
                 .into_iter()
                 .flatten()
             {
                 match resolve(ancestor) {
-                    Some(base) if base != *id => bases.push(base),
+                    Some(base) if base != *id => entry.base_model.push(base),
                     _ => dropped.push(format!(
                         "{id}: base model {} is not a component of the BOM; declare it as a [[model]]",
                         ancestor["purl"]
@@ -1166,41 +826,13 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
                     )),
                 }
             }
-            if !bases.is_empty() {
-                table.insert("base_model", strings(&bases));
-            }
         } else {
             let data = &component["data"][0];
-            if let Some(collection) = data["description"].as_str() {
-                table.insert("collection", toml_edit::value(collection));
-            }
-            if data["sensitiveData"].as_array().is_some_and(|s| !s.is_empty()) {
-                table.insert("personal_data", toml_edit::value(true));
-            }
-        }
-        // aitrust's own table fills in what the standard fields do not say; the standard fields win
-        if let Some(own) = &own {
-            for (key, item) in own.iter() {
-                if key != "file" && !table.contains_key(key) {
-                    table.insert(key, item.clone());
-                }
-            }
-        }
-        if !files.is_empty() {
-            table.insert("file", toml_edit::Item::ArrayOfTables(files));
+            entry.collection = data["description"].as_str().map(str::to_string);
+            entry.personal_data = data["sensitiveData"].as_array().is_some_and(|s| !s.is_empty());
         }
         unread(component, id, &mut dropped);
-        if is_model {
-            models.push(table);
-        } else {
-            datasets.push(table);
-        }
-    }
-    if !models.is_empty() {
-        manifest.insert("model", toml_edit::Item::ArrayOfTables(models));
-    }
-    if !datasets.is_empty() {
-        manifest.insert("dataset", toml_edit::Item::ArrayOfTables(datasets));
+        entries.push(entry);
     }
     let skipped = document["components"]
         .as_array()
@@ -1225,9 +857,16 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
             dropped.push(format!("`{key}` is not carried over"));
         }
     }
+    let components = entries.len();
+    let manifest = super::neutral::write_manifest(
+        &format!("Imported from a CycloneDX {version} BOM by `aitrust import cyclonedx`."),
+        project,
+        entries,
+        &mut dropped,
+    );
     Ok(Import {
-        manifest: manifest.to_string(),
+        manifest,
         dropped,
-        components: found.len(),
+        components,
     })
 }

@@ -6,3 +6,4 @@ pub mod cyclonedx;
 pub mod identity;
 pub mod import_hf;
 pub mod init;
+pub mod neutral;
