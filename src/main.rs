@@ -209,6 +209,18 @@ enum ExportCommand {
         #[arg(long, hide = true)]
         now: Option<String>,
     },
+    /// An SPDX 3.0.1 JSON-LD document with the AI and Dataset profiles.
+    Spdx {
+        /// The manifest.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Write here (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Fix the document's creation time (RFC 3339).
+        #[arg(long, hide = true)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +228,17 @@ enum ImportCommand {
     /// A CycloneDX 1.5, 1.6 or 1.7 JSON ML-BOM.
     Cyclonedx {
         /// The CycloneDX file.
+        file: PathBuf,
+        /// The manifest to write.
+        #[arg(long, default_value = "aibom.toml")]
+        manifest: PathBuf,
+        /// Replace an existing manifest.
+        #[arg(long)]
+        force: bool,
+    },
+    /// An SPDX 3.0.1 JSON-LD document (AI and Dataset profiles).
+    Spdx {
+        /// The SPDX file.
         file: PathBuf,
         /// The manifest to write.
         #[arg(long, default_value = "aibom.toml")]
@@ -476,6 +499,16 @@ fn run(command: Command) -> Result<Outcome, Error> {
             output,
             now,
         }) => import::export_cyclonedx(&manifest, output.as_deref(), now.as_deref(), &spec),
+        Command::Export(ExportCommand::Spdx {
+            manifest,
+            output,
+            now,
+        }) => import::export_spdx(&manifest, output.as_deref(), now.as_deref()),
+        Command::Import(ImportCommand::Spdx {
+            file,
+            manifest,
+            force,
+        }) => import::import_spdx(&file, &manifest, force, console),
         Command::Import(ImportCommand::Cyclonedx {
             file,
             manifest,

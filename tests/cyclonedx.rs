@@ -296,68 +296,10 @@ fn python_strict_errors(file: &Path, spec: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// The edges that made invalid documents: scp-style git remotes, URLs with spaces, licenses that are not one
-/// SPDX id (free text, `other`, LicenseRefs, or-later), mixed-case Hub names, branch revisions, Hub datasets.
-const EDGES: &str = r#"schema = 1
-[project]
-name = "edge <cases> & \"quotes\""
-version = "1.0"
-license = "MIT"
-owner = "ml-team@example.com"
-
-[usage]
-purpose = "commercial"
-deployment = "saas"
-
-[[model]]
-id = "ft"
-source = "huggingface"
-name = "Acme/Llama-3-Acme-8B"
-revision = "main"
-license = "llama3.1"
-base_model = ["base"]
-relation = "finetune"
-trained_on = ["hub-data", "spaced", "text"]
-
-[[model]]
-id = "base"
-source = "huggingface"
-name = "meta-llama/Llama-3.1-8B"
-revision = "0e9e39f249a16976918f6564b8830bc894c89659"
-license = "LicenseRef-llama3.1"
-
-[[model]]
-id = "tool"
-source = "git"
-url = "git@github.com:Org/Repo.git"
-revision = "0e9e39f249a16976918f6564b8830bc894c89659"
-license = "GPL-2.0+"
-
-[[dataset]]
-id = "hub-data"
-source = "huggingface"
-name = "Org/Some_Data"
-license = "other"
-
-[[dataset]]
-id = "spaced"
-source = "url"
-url = "https://example.com/my data.csv"
-license = "our own terms, see contract 12"
-sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-
-[[dataset]]
-id = "text"
-source = "url"
-url = "https://example.com/d.parquet"
-license = "cc-by-4.0 AND (mit OR apache-2.0)"
-sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-"#;
-
 #[test]
 fn edge_cases_export_valid_documents_in_both_versions() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("aibom.toml"), EDGES).unwrap();
+    std::fs::write(dir.path().join("aibom.toml"), common::EDGES).unwrap();
     for spec in ["1.6", "1.7"] {
         let file = format!("bom-{spec}.json");
         let output = aitrust(
@@ -462,30 +404,6 @@ fn invalid_values_are_refused_not_written() {
     assert!(!dir.path().join("bom.json").exists());
 }
 
-fn audit_summary(root: &Path, manifest: &str) -> (String, Vec<(String, String, String, String)>) {
-    let output = common::check(root, &["--manifest", manifest, "--format", "json"]);
-    assert_ne!(output.status.code(), Some(2), "{manifest}: {}", stderr(&output));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut findings: Vec<(String, String, String, String)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["component"].as_str().unwrap_or("").to_string(),
-                f["severity"].as_str().unwrap().to_string(),
-                f["message"]
-                    .as_str()
-                    .unwrap()
-                    .replace("imported.toml", "aibom.toml"),
-            )
-        })
-        .collect();
-    findings.sort();
-    (report["verdict"].as_str().unwrap().to_string(), findings)
-}
-
 /// `export cyclonedx | import cyclonedx` is lossless: the imported manifest's audit equals the original's, for
 /// every fixture project and the demo, in both CycloneDX versions.
 #[test]
@@ -498,13 +416,13 @@ fn round_trips_are_lossless() {
         .collect();
     projects.push(root.join("manifests/demo"));
     let edges = tempfile::tempdir().unwrap();
-    std::fs::write(edges.path().join("aibom.toml"), EDGES).unwrap();
+    std::fs::write(edges.path().join("aibom.toml"), common::EDGES).unwrap();
     projects.push(edges.path().to_path_buf());
     assert!(projects.len() >= 8, "{projects:?}");
     for project in projects {
         let dir = tempfile::tempdir().unwrap();
         common::copy_tree(&project, dir.path());
-        let original = audit_summary(dir.path(), "aibom.toml");
+        let original = common::audit_summary(dir.path(), "aibom.toml");
         for spec in ["1.6", "1.7"] {
             let output = aitrust(
                 dir.path(),
@@ -540,7 +458,7 @@ fn round_trips_are_lossless() {
                 project.display(),
                 stderr(&output)
             );
-            let imported = audit_summary(dir.path(), "imported.toml");
+            let imported = common::audit_summary(dir.path(), "imported.toml");
             assert_eq!(original, imported, "{} via CycloneDX {spec}", project.display());
         }
     }

@@ -1,10 +1,42 @@
-//! Interchange commands: `export cyclonedx`, `import cyclonedx` and `import hf`.
+//! Interchange commands: `export cyclonedx`, `export spdx`, `import cyclonedx`, `import spdx` and `import hf`.
 
 use std::path::Path;
 
 use super::{Console, Error, Outcome};
-use crate::interchange::{cyclonedx, import_hf};
+use crate::interchange::{cyclonedx, import_hf, spdx};
 use crate::sources::lockfile;
+
+/// The export's timestamp: `--now`, else the current time, in RFC 3339 to the second.
+fn timestamp(now: Option<&str>) -> Result<String, Error> {
+    let now = super::parse_now(now)?;
+    Ok(now
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default())
+}
+
+fn refused(manifest: &Path, format: &str, refused: &[cyclonedx::Refused]) -> Error {
+    let lines: Vec<String> = refused.iter().map(|r| format!("  - {r}")).collect();
+    Error::msg(format!(
+        "{}: cannot be exported as a valid {format} document:\n{}\nhelp: fix these values in the manifest (a git remote may also be written as ssh://host/path)",
+        manifest.display(),
+        lines.join("\n")
+    ))
+}
+
+fn emit(document: &serde_json::Value, output: Option<&Path>) -> Result<Outcome, Error> {
+    let mut text = serde_json::to_string_pretty(document).expect("a document is plain JSON");
+    text.push('\n');
+    match output {
+        Some(path) => {
+            super::write(path, text.as_bytes())?;
+            Ok(Outcome::pass(""))
+        }
+        None => Ok(Outcome::pass(text)),
+    }
+}
 
 /// `aitrust export cyclonedx`: the manifest as a CycloneDX 1.6 or 1.7 ML-BOM, to `output` or stdout, validated
 /// against the official schema first: a value that cannot be written validly is refused (exit 2), naming it.
@@ -19,22 +51,10 @@ pub fn export_cyclonedx(
             "CycloneDX {spec:?} cannot be written\nhelp: use --spec 1.6 or --spec 1.7"
         ))
     })?;
-    let now = super::parse_now(now)?;
+    let timestamp = timestamp(now)?;
     let bom = crate::resolve::load(manifest)?;
-    let timestamp = now
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let document = cyclonedx::export(&bom, &timestamp, spec).map_err(|refused| {
-        let lines: Vec<String> = refused.iter().map(|r| format!("  - {r}")).collect();
-        Error::msg(format!(
-            "{}: cannot be exported as a valid CycloneDX document:\n{}\nhelp: fix these values in the manifest (a git remote may also be written as ssh://host/path)",
-            manifest.display(),
-            lines.join("\n")
-        ))
-    })?;
+    let document = cyclonedx::export(&bom, &timestamp, spec)
+        .map_err(|r| refused(manifest, &format!("CycloneDX {}", spec.as_str()), &r))?;
     let problems = cyclonedx::validate(&document, spec);
     if !problems.is_empty() {
         return Err(Error::msg(format!(
@@ -48,37 +68,31 @@ pub fn export_cyclonedx(
                 .join("\n")
         )));
     }
-    let mut text = serde_json::to_string_pretty(&document).expect("a BOM is plain JSON");
-    text.push('\n');
-    match output {
-        Some(path) => {
-            super::write(path, text.as_bytes())?;
-            Ok(Outcome::pass(""))
-        }
-        None => Ok(Outcome::pass(text)),
-    }
+    emit(&document, output)
 }
 
-/// `aitrust import cyclonedx`: writes a manifest from a CycloneDX ML-BOM.
-pub fn import_cyclonedx(
-    file: &Path,
-    manifest: &Path,
-    force: bool,
-    console: &mut dyn Console,
-) -> Result<Outcome, Error> {
-    if manifest.exists() && !force {
-        return Err(Error::msg(format!(
-            "{} already exists\nhelp: pass --force to replace it, or --manifest to write elsewhere",
-            manifest.display()
-        )));
-    }
-    let document: serde_json::Value = crate::fsutil::read_file(file, crate::fsutil::limits::INTERCHANGE)
+/// `aitrust export spdx`: the manifest as an SPDX 3.0.1 JSON-LD document (AI and Dataset profiles).
+pub fn export_spdx(manifest: &Path, output: Option<&Path>, now: Option<&str>) -> Result<Outcome, Error> {
+    let timestamp = timestamp(now)?;
+    let bom = crate::resolve::load(manifest)?;
+    let document = spdx::export(&bom, &timestamp).map_err(|r| refused(manifest, "SPDX 3.0.1", &r))?;
+    emit(&document, output)
+}
+
+/// The document an import reads: JSON, bounded, named in every error.
+fn read_document(file: &Path) -> Result<serde_json::Value, Error> {
+    crate::fsutil::read_file(file, crate::fsutil::limits::INTERCHANGE)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
-    let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
-    let imported = cyclonedx::import(&document, &name)
-        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))
+}
+
+/// Writes an imported manifest (validated first) and says what was not carried over.
+fn write_import(
+    manifest: &Path,
+    imported: cyclonedx::Import,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
     super::validate_before_writing(manifest, imported.manifest.as_bytes())?;
     super::write(manifest, imported.manifest.as_bytes())?;
     let mut message = format!(
@@ -95,6 +109,46 @@ pub fn import_cyclonedx(
     }
     console.say(&message);
     Ok(Outcome::pass(""))
+}
+
+fn refuse_overwrite(manifest: &Path, force: bool) -> Result<(), Error> {
+    if manifest.exists() && !force {
+        return Err(Error::msg(format!(
+            "{} already exists\nhelp: pass --force to replace it, or --manifest to write elsewhere",
+            manifest.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `aitrust import cyclonedx`: writes a manifest from a CycloneDX ML-BOM.
+pub fn import_cyclonedx(
+    file: &Path,
+    manifest: &Path,
+    force: bool,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    refuse_overwrite(manifest, force)?;
+    let document = read_document(file)?;
+    let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
+    let imported = cyclonedx::import(&document, &name)
+        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+    write_import(manifest, imported, console)
+}
+
+/// `aitrust import spdx`: writes a manifest from an SPDX 3 JSON-LD document.
+pub fn import_spdx(
+    file: &Path,
+    manifest: &Path,
+    force: bool,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    refuse_overwrite(manifest, force)?;
+    let document = read_document(file)?;
+    let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
+    let imported =
+        spdx::import(&document, &name).map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+    write_import(manifest, imported, console)
 }
 
 /// What `import hf` was asked.

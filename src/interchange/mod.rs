@@ -7,3 +7,4 @@ pub mod identity;
 pub mod import_hf;
 pub mod init;
 pub mod neutral;
+pub mod spdx;

@@ -132,3 +132,87 @@ pub fn succeeds(cwd: &Path, program: &str, args: &[&str]) -> bool {
         .status
         .success()
 }
+
+/// The edges that made invalid documents: scp-style git remotes, URLs with spaces, licenses that are not one
+/// SPDX id (free text, `other`, LicenseRefs, or-later), mixed-case Hub names, branch revisions, Hub datasets.
+pub const EDGES: &str = r#"schema = 1
+[project]
+name = "edge <cases> & \"quotes\""
+version = "1.0"
+license = "MIT"
+owner = "ml-team@example.com"
+
+[usage]
+purpose = "commercial"
+deployment = "saas"
+
+[[model]]
+id = "ft"
+source = "huggingface"
+name = "Acme/Llama-3-Acme-8B"
+revision = "main"
+license = "llama3.1"
+base_model = ["base"]
+relation = "finetune"
+trained_on = ["hub-data", "spaced", "text"]
+
+[[model]]
+id = "base"
+source = "huggingface"
+name = "meta-llama/Llama-3.1-8B"
+revision = "0e9e39f249a16976918f6564b8830bc894c89659"
+license = "LicenseRef-llama3.1"
+
+[[model]]
+id = "tool"
+source = "git"
+url = "git@github.com:Org/Repo.git"
+revision = "0e9e39f249a16976918f6564b8830bc894c89659"
+license = "GPL-2.0+"
+
+[[dataset]]
+id = "hub-data"
+source = "huggingface"
+name = "Org/Some_Data"
+license = "other"
+
+[[dataset]]
+id = "spaced"
+source = "url"
+url = "https://example.com/my data.csv"
+license = "our own terms, see contract 12"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+[[dataset]]
+id = "text"
+source = "url"
+url = "https://example.com/d.parquet"
+license = "cc-by-4.0 AND (mit OR apache-2.0)"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+"#;
+
+/// The verdict and findings (code, component, severity, message) of a manifest's audit, sorted: what a lossless
+/// round trip must keep.
+pub fn audit_summary(root: &Path, manifest: &str) -> (String, Vec<(String, String, String, String)>) {
+    let output = check(root, &["--manifest", manifest, "--format", "json"]);
+    assert_ne!(output.status.code(), Some(2), "{manifest}: {}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut findings: Vec<(String, String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["component"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .replace("imported.toml", "aibom.toml"),
+            )
+        })
+        .collect();
+    findings.sort();
+    (report["verdict"].as_str().unwrap().to_string(), findings)
+}
