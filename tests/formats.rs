@@ -121,3 +121,19 @@ fn github_annotations() {
         || line.starts_with("::warning ")
         || line.starts_with("::notice ")));
 }
+
+/// `check` validates its SARIF log against the embedded SARIF 2.1.0 schema before writing it; the validator
+/// rejects what the schema forbids.
+#[test]
+fn the_sarif_validator_accepts_aitrusts_log_and_rejects_broken_ones() {
+    let (_dir, root) = project("changed-file");
+    let output = check(&root, &["--format", "sarif"]);
+    let text = stdout(&output);
+    assert_eq!(aitrust::report::sarif::validate(&text), Vec::<String>::new());
+    let mut log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    log["version"] = "2.0".into();
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    let problems = aitrust::report::sarif::validate(&log.to_string());
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(!aitrust::report::sarif::validate("{").is_empty());
+}

@@ -89,7 +89,21 @@ pub fn check(
     let text = match format {
         Format::Table => report::table::render(&audit),
         Format::Json => report::json::render(&audit),
-        Format::Sarif => report::sarif::render(&audit),
+        Format::Sarif => {
+            let log = report::sarif::render(&audit);
+            let problems = report::sarif::validate(&log);
+            if !problems.is_empty() {
+                return Err(Error::msg(format!(
+                    "the SARIF log would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust; please report it with the manifest",
+                    problems
+                        .iter()
+                        .map(|p| format!("  - {p}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )));
+            }
+            log
+        }
         Format::Junit => report::junit::render(&audit),
         Format::Github => report::github::render(&audit),
         Format::Markdown => render_document(&audit, &inputs.manifest, ReportFormat::Markdown, None)?,

@@ -183,6 +183,41 @@ pub fn render(audit: &Audit) -> String {
     text
 }
 
+/// The SARIF 2.1.0 schema (OASIS), embedded; its `language` patterns carry a stray `]` that a strict regex
+/// engine rejects, corrected here (the patterns are not what aitrust writes).
+fn schema() -> Option<&'static jsonschema::Validator> {
+    static VALIDATOR: std::sync::OnceLock<Option<jsonschema::Validator>> = std::sync::OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let text = include_str!("../../schemas/sarif/sarif-2.1.0-rtm.5.json").replace(
+                "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+                "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+            );
+            let schema: Value = serde_json::from_str(&text).ok()?;
+            jsonschema::draft4::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Everything the SARIF 2.1.0 schema finds wrong with a log; empty when it is valid. `check` refuses to write
+/// a log that is not.
+pub fn validate(text: &str) -> Vec<String> {
+    let log: Value = match serde_json::from_str(text) {
+        Ok(log) => log,
+        Err(error) => return vec![format!("not JSON: {error}")],
+    };
+    match schema() {
+        Some(validator) => validator
+            .iter_errors(&log)
+            .map(|error| format!("{error} (at {})", error.instance_path()))
+            .collect(),
+        None => vec!["the embedded SARIF 2.1.0 schema does not load".into()],
+    }
+}
+
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars().filter(|c| c.is_ascii_alphanumeric());
     match chars.next() {
