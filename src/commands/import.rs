@@ -121,23 +121,11 @@ fn refuse_overwrite(manifest: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// `aitrust import cyclonedx`: writes a manifest from a CycloneDX ML-BOM.
-pub fn import_cyclonedx(
-    file: &Path,
-    manifest: &Path,
-    force: bool,
-    console: &mut dyn Console,
-) -> Result<Outcome, Error> {
-    refuse_overwrite(manifest, force)?;
-    let document = read_document(file)?;
-    let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
-    let imported = cyclonedx::import(&document, &name)
-        .map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
-    write_import(manifest, imported, console)
-}
+/// Reads an interchange document into a manifest (the format's reader decides what it accepts).
+type Reader = fn(&serde_json::Value, &str) -> Result<cyclonedx::Import, String>;
 
-/// `aitrust import spdx`: writes a manifest from an SPDX 3 JSON-LD document.
-pub fn import_spdx(
+fn import_with(
+    reader: Reader,
     file: &Path,
     manifest: &Path,
     force: bool,
@@ -147,8 +135,28 @@ pub fn import_spdx(
     let document = read_document(file)?;
     let name = super::directory_name(&crate::bom::reader_parent(manifest), "imported");
     let imported =
-        spdx::import(&document, &name).map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
+        reader(&document, &name).map_err(|error| Error::msg(format!("{}: {error}", file.display())))?;
     write_import(manifest, imported, console)
+}
+
+/// `aitrust import cyclonedx`: writes a manifest from a CycloneDX ML-BOM.
+pub fn import_cyclonedx(
+    file: &Path,
+    manifest: &Path,
+    force: bool,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    import_with(cyclonedx::import, file, manifest, force, console)
+}
+
+/// `aitrust import spdx`: writes a manifest from an SPDX 3 JSON-LD document.
+pub fn import_spdx(
+    file: &Path,
+    manifest: &Path,
+    force: bool,
+    console: &mut dyn Console,
+) -> Result<Outcome, Error> {
+    import_with(spdx::import, file, manifest, force, console)
 }
 
 /// What `import hf` was asked.

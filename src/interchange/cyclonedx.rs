@@ -857,16 +857,10 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
             dropped.push(format!("`{key}` is not carried over"));
         }
     }
-    let components = entries.len();
-    let manifest = super::neutral::write_manifest(
+    Ok(super::neutral::finish(
         &format!("Imported from a CycloneDX {version} BOM by `aitrust import cyclonedx`."),
         project,
         entries,
-        &mut dropped,
-    );
-    Ok(Import {
-        manifest,
         dropped,
-        components,
-    })
+    ))
 }

@@ -276,8 +276,19 @@ fn strings(values: &[String]) -> toml_edit::Item {
     toml_edit::value(array)
 }
 
-/// The manifest for what was read: the standard fields, aitrust's own tables filling in what they do not say.
-pub fn write_manifest(
+/// The import of what was read: a manifest of the standard fields, aitrust's own tables filling in what they do
+/// not say, and every line of what was not carried over.
+pub fn finish(header: &str, project: ProjectIn, entries: Vec<Entry>, mut dropped: Vec<String>) -> Import {
+    let components = entries.len();
+    let manifest = write_manifest(header, project, entries, &mut dropped);
+    Import {
+        manifest,
+        dropped,
+        components,
+    }
+}
+
+fn write_manifest(
     header: &str,
     project: ProjectIn,
     entries: Vec<Entry>,

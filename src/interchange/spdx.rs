@@ -606,16 +606,10 @@ pub fn import(document: &Value, project_name: &str) -> Result<Import, String> {
         }
         entries.push(entry);
     }
-    let components = entries.len();
-    let manifest = super::neutral::write_manifest(
+    Ok(super::neutral::finish(
         "Imported from an SPDX 3 document by `aitrust import spdx`.",
         project,
         entries,
-        &mut dropped,
-    );
-    Ok(Import {
-        manifest,
         dropped,
-        components,
-    })
+    ))
 }

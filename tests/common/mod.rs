@@ -191,9 +191,11 @@ license = "cc-by-4.0 AND (mit OR apache-2.0)"
 sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 "#;
 
-/// The verdict and findings (code, component, severity, message) of a manifest's audit, sorted: what a lossless
-/// round trip must keep.
-pub fn audit_summary(root: &Path, manifest: &str) -> (String, Vec<(String, String, String, String)>) {
+/// An audit's verdict and its findings (code, component, severity, message), sorted.
+pub type Summary = (String, Vec<(String, String, String, String)>);
+
+/// The verdict and findings of a manifest's audit: what a lossless round trip must keep.
+pub fn audit_summary(root: &Path, manifest: &str) -> Summary {
     let output = check(root, &["--manifest", manifest, "--format", "json"]);
     assert_ne!(output.status.code(), Some(2), "{manifest}: {}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -215,4 +217,47 @@ pub fn audit_summary(root: &Path, manifest: &str) -> (String, Vec<(String, Strin
         .collect();
     findings.sort();
     (report["verdict"].as_str().unwrap().to_string(), findings)
+}
+
+/// Exports a copy of `project` with `export` (args after `aitrust`, writing `bom.out`), imports it back with
+/// `import` (the format's import subcommand), and returns the original's and the imported manifest's audits.
+/// `None` when the original manifest does not load (its audit fails, and the export refuses it).
+pub fn round_trip(project: &Path, export: &[&str], import: &str) -> Option<(Summary, Summary)> {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(project, dir.path());
+    let original = audit_summary(dir.path(), "aibom.toml");
+    let mut args = export.to_vec();
+    args.extend(["--output", "bom.out"]);
+    let output = aitrust(dir.path(), &args);
+    if output.status.code() == Some(2) {
+        assert_eq!(original.0, "fail", "{}: {}", project.display(), stderr(&output));
+        return None;
+    }
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}: {}",
+        project.display(),
+        stderr(&output)
+    );
+    let output = aitrust(
+        dir.path(),
+        &[
+            "import",
+            import,
+            "bom.out",
+            "--manifest",
+            "imported.toml",
+            "--force",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}: {}",
+        project.display(),
+        stderr(&output)
+    );
+    let imported = audit_summary(dir.path(), "imported.toml");
+    Some((original, imported))
 }
