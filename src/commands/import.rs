@@ -76,6 +76,18 @@ pub fn export_spdx(manifest: &Path, output: Option<&Path>, now: Option<&str>) ->
     let timestamp = timestamp(now)?;
     let bom = crate::resolve::load(manifest)?;
     let document = spdx::export(&bom, &timestamp).map_err(|r| refused(manifest, "SPDX 3.0.1", &r))?;
+    let problems = spdx::validate(&document);
+    if !problems.is_empty() {
+        return Err(Error::msg(format!(
+            "{}: the SPDX 3.0.1 document would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust if the manifest loads; please report it with the manifest",
+            manifest.display(),
+            problems
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
+    }
     emit(&document, output)
 }
 
