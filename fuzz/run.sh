@@ -13,7 +13,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(manifest policy answers lock checklist card dsse model_signing pem cyclonedx template)
+    targets=(manifest policy answers lock checklist card dsse model_signing pem cyclonedx template scan)
 fi
 shared="../shared/testdata"
 corpus="fuzz/corpus"

@@ -304,6 +304,39 @@ the name, then run `aitrust lock` again." }
     Int011 = "INT011" { "integrity", Error, ["trust-model-deployment"],
         "a digest differs from what the Hub published",
         "The manifest pins a file whose SHA-256 (or whose presence) differs from what the Hub records for the repository at the pinned revision (from aibom.lock). The manifest pins something the publisher never released: find out where the file came from." }
+    Ser001 = "SER001" { "serialization", Error, ["trust-model-deployment", "trust-security-privacy"],
+        "loading a model file would run code",
+        "Loading the file would import or call something that runs code, reaches files, processes or the network, or \
+loads another pickle (`os.system`, `builtins.eval`, `subprocess`, a standard-library helper that runs commands), or \
+use a construct that could import anything (a global computed at load time, an extension code), or run a Keras \
+Lambda layer or a chat template that reaches Python internals. aitrust interprets the file without loading it. Do \
+not load it: get the model from its publisher in a format that holds only data (safetensors, GGUF, ONNX), and \
+report the file to the place you got it from." }
+    Ser002 = "SER002" { "serialization", Warning, ["trust-model-deployment", "trust-security-privacy"],
+        "a model file imports something aitrust does not know to be safe",
+        "A pickle imports a global that is neither a known rebuild function (PyTorch, NumPy, collections, \
+scikit-learn) nor known to be dangerous, or a Keras config or ONNX graph names code from outside its framework. \
+Loading runs that code. Read what it is; if a person decides it is safe, allow it with \
+`serialization.allow_globals = [\"module.name\"]` (or per component in `serialization.exceptions`, with a reason)." }
+    Ser003 = "SER003" { "serialization", Error, ["trust-model-deployment"],
+        "a model file is malformed",
+        "The file is not what its format says: a truncated pickle, a damaged archive, a safetensors header whose \
+offsets overlap or leave the file, a GGUF header that cannot be read. A loader may read it differently from \
+aitrust, so nothing about it can be vouched for. Get a good copy from the publisher." }
+    Ser004 = "SER004" { "serialization", Warning, ["trust-model-deployment", "trust-security-privacy"],
+        "part of a model file cannot be inspected",
+        "aitrust cannot read part of the file (an encrypted archive member, LZMA-compressed 7z data, HDF5 beyond its \
+model config, a compression method it does not decode), so it cannot say whether loading it would run code. \
+Convert the model to a format aitrust reads, or have a person review it." }
+    Ser005 = "SER005" { "serialization", Note, ["trust-model-deployment"],
+        "a model file is in a format that holds only data",
+        "safetensors, GGUF without a dangerous chat template, and ONNX of standard operators hold data and \
+declarations only: loading them runs no code from the file. aitrust checked the header to the letter of the \
+format." }
+    Ser006 = "SER006" { "serialization", Error, ["trust-model-deployment", "trust-security-privacy"],
+        "a model file points outside its directory",
+        "An ONNX tensor's external data `location` is absolute or climbs out of the model's directory, so loading \
+it reads (and saving it writes) a file anywhere on the machine. Keep external data beside the model." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

@@ -7,11 +7,13 @@
 #![warn(missing_docs)]
 
 // Layers, lowest first; a module uses only modules of lower layers (tests/architecture.rs enforces it).
-// 0 foundation: diagnostics and safe file reading and writing, then digests and the span-keeping TOML reader
+// 0 foundation: diagnostics and safe file reading and writing, then digests, the serialization scanner and the
+// span-keeping TOML reader
 pub mod diag;
 pub mod digest;
 pub mod fsutil;
 pub mod graph;
+pub mod scan;
 pub mod tomlfile;
 // 1 the manifest model
 pub mod bom;

@@ -7,7 +7,7 @@ use std::path::Path;
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
     &["diag", "fsutil", "graph"],
-    &["digest", "tomlfile"],
+    &["digest", "tomlfile", "scan"],
     &["bom"],
     &["findings"],
     &["checklist", "license", "sources"],

@@ -59,10 +59,16 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     let root = dir.path();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("manifests/demo/models/all-MiniLM-L6-v2");
     common::copy_tree(&demo, &root.join("models/minilm"));
-    std::fs::write(root.join("models/minilm/model.safetensors"), vec![1u8; 1000]).unwrap();
+    // a valid safetensors file (header `{}`, no tensors) and a valid ONNX ModelProto (ir_version 8): the
+    // serialization check reads both to the letter of their formats
+    std::fs::write(
+        root.join("models/minilm/model.safetensors"),
+        b"\x02\0\0\0\0\0\0\0{}",
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join("data")).unwrap();
     std::fs::write(root.join("data/train.parquet"), b"PAR1 not really").unwrap();
-    std::fs::write(root.join("classifier.onnx"), b"onnx bytes").unwrap();
+    std::fs::write(root.join("classifier.onnx"), [0x08, 0x08]).unwrap();
     std::fs::create_dir_all(root.join(".git/objects")).unwrap();
     std::fs::write(root.join(".git/objects/x.pt"), b"never an artifact").unwrap();
     std::fs::write(root.join("src.py"), b"print('not an artifact')").unwrap();

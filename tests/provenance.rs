@@ -108,12 +108,21 @@ fn git_clone(dir: &std::path::Path, files: &[(&str, &str)]) -> String {
         .to_string()
 }
 
+/// A valid safetensors file with no tensors (8-byte header length, `{}`): the serialization check reads weights
+/// to the letter of their format.
+const SAFETENSORS: &str = "\x02\0\0\0\0\0\0\0{}";
+/// Another one (its header padded with a space, as the format allows).
+const CHANGED: &str = "\x03\0\0\0\0\0\0\0{} ";
+
 #[test]
 fn git_clones_must_be_at_the_pinned_commit_and_clean() {
     let dir = tempfile::tempdir().unwrap();
     let clone = dir.path().join("models/tiny");
     std::fs::create_dir_all(&clone).unwrap();
-    let commit = git_clone(&clone, &[("config.json", "{}"), ("model.safetensors", "weights")]);
+    let commit = git_clone(
+        &clone,
+        &[("config.json", "{}"), ("model.safetensors", SAFETENSORS)],
+    );
     let manifest = |revision: &str| {
         format!(
             "{HEAD}[[model]]\nid = \"m\"\nsource = \"git\"\nurl = \"https://git.example.com/tiny.git\"\nrevision = \"{revision}\"\npath = \"models/tiny\"\n\
@@ -121,7 +130,7 @@ license = \"mit\"\npublisher = \"acme\"\ntrained_on = []\nbase_model = []\n\
   [[model.file]]\n  path = \"config.json\"\n  sha256 = \"{}\"\n\
   [[model.file]]\n  path = \"model.safetensors\"\n  sha256 = \"{}\"\n[policy]\nlevels = {{ \"PRV006\" = \"allow\" }}\n",
             aitrust::digest::hash::sha256_bytes(b"{}"),
-            aitrust::digest::hash::sha256_bytes(b"weights"),
+            aitrust::digest::hash::sha256_bytes(SAFETENSORS.as_bytes()),
         )
     };
     std::fs::write(dir.path().join("aibom.toml"), manifest(&commit)).unwrap();
@@ -135,12 +144,12 @@ license = \"mit\"\npublisher = \"acme\"\ntrained_on = []\nbase_model = []\n\
     std::fs::write(
         dir.path().join("aibom.toml"),
         manifest(&commit).replace(
-            &aitrust::digest::hash::sha256_bytes(b"weights").to_string(),
-            &aitrust::digest::hash::sha256_bytes(b"changed").to_string(),
+            &aitrust::digest::hash::sha256_bytes(SAFETENSORS.as_bytes()).to_string(),
+            &aitrust::digest::hash::sha256_bytes(CHANGED.as_bytes()).to_string(),
         ),
     )
     .unwrap();
-    std::fs::write(clone.join("model.safetensors"), "changed").unwrap();
+    std::fs::write(clone.join("model.safetensors"), CHANGED).unwrap();
     let (code, report) = json_report(dir.path(), &[]);
     assert_eq!((code, codes(&report)), (1, vec!["PRV009".to_string()]));
     // not a repository at all

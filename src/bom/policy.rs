@@ -59,6 +59,9 @@ pub struct Policy {
     /// Which checklists must be complete.
     #[serde(default)]
     pub checklist: ChecklistPolicy,
+    /// Serialization rules: globals a person reviewed and allowed.
+    #[serde(default)]
+    pub serialization: SerializationPolicy,
     /// The verdict from which `aitrust check` exits 1: `fail` (default) or `review`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<Spanned<Gate>>,
@@ -193,6 +196,30 @@ pub struct MaintenancePolicy {
     pub stale: Option<Spanned<Staleness>>,
 }
 
+/// `serialization.*`: pickle globals a person reviewed and allowed, everywhere or for one component.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SerializationPolicy {
+    /// `module.name` (or `module.*`) globals allowed in every component's pickles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_globals: Vec<Spanned<String>>,
+    /// Globals allowed for one component, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<SerializationException>,
+}
+
+/// `serialization.exceptions = [{ component = "...", allow_globals = ["..."], reason = "..." }]`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SerializationException {
+    /// The component id.
+    pub component: Spanned<String>,
+    /// The globals allowed for it.
+    pub allow_globals: Vec<Spanned<String>>,
+    /// Why a person decided they are safe.
+    pub reason: Spanned<String>,
+}
+
 /// `publishers.*`.
 #[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -255,6 +282,10 @@ pub(crate) fn read_policy(
         .unwrap_or_default();
     let publishers = table.table("publishers").map(read_publishers).unwrap_or_default();
     let checklist = table.table("checklist").map(read_checklist).unwrap_or_default();
+    let serialization = table
+        .table("serialization")
+        .map(|t| read_serialization(t, collector))
+        .unwrap_or_default();
     let gate = table.choice::<Gate>("gate");
     let (levels, level_codes) = table
         .table("levels")
@@ -267,6 +298,7 @@ pub(crate) fn read_policy(
         maintenance,
         publishers,
         checklist,
+        serialization,
         gate,
         levels,
         base,
@@ -382,6 +414,45 @@ fn read_signatures(mut table: TableReader<'_, '_>, collector: &Collector) -> Sig
         pinned,
         identities,
         trust_root,
+    }
+}
+
+fn read_serialization(mut table: TableReader<'_, '_>, collector: &Collector) -> SerializationPolicy {
+    let check = |globals: &[Spanned<String>], collector: &Collector| {
+        for global in globals {
+            let valid = global.value.split_once('.').is_some_and(|(module, name)| {
+                !module.is_empty() && !name.is_empty() && !global.value.contains(char::is_whitespace)
+            });
+            if !valid {
+                collector.push(
+                    Problem::new(global.span, format!("`{}` is not a global", global.value))
+                        .with_help("write `module.name` (e.g. \"mylib.layers.Dense\") or `module.*`"),
+                );
+            }
+        }
+    };
+    let allow_globals = table.strings("allow_globals");
+    check(&allow_globals, collector);
+    let exceptions = table
+        .tables("exceptions", "serialization.exceptions")
+        .into_iter()
+        .filter_map(|mut exception| {
+            let component = exception.required_string("component", "\"my-model\"");
+            let allow_globals = exception.strings("allow_globals");
+            let reason = exception.required_string("reason", "\"reviewed by ... on ...: ...\"");
+            check(&allow_globals, collector);
+            exception.finish();
+            Some(SerializationException {
+                component: component?,
+                allow_globals,
+                reason: reason?,
+            })
+        })
+        .collect();
+    table.finish();
+    SerializationPolicy {
+        allow_globals,
+        exceptions,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod license;
 pub mod maintenance;
 pub mod manifest;
 pub mod provenance;
+pub mod serialization;
 pub mod signature;
 
 use crate::bom::Bom;
@@ -106,6 +107,10 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "maintenance",
         run: maintenance::check,
+    },
+    Check {
+        name: "serialization",
+        run: serialization::check,
     },
 ];
 

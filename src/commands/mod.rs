@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod lock;
 pub mod oms;
+pub mod scan;
 pub mod sign;
 
 use std::path::{Path, PathBuf};
