@@ -73,17 +73,7 @@ enum Command {
         now: Option<String>,
     },
     /// Scan model files for code that runs when they load (pickle, PyTorch, NumPy, Keras, GGUF, ONNX, safetensors).
-    Scan {
-        /// Files or directories.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output: table or json.
-        #[arg(long, value_parser = ["table", "json"], default_value = "table")]
-        format: String,
-        /// Accept this global (`module.name` or `module.*`) after a person reviewed it; repeatable.
-        #[arg(long = "allow-global")]
-        allow_global: Vec<String>,
-    },
+    Scan(commands::scan::ScanArgs),
     /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
     Checklist(ChecklistArgs),
     /// Write a key pair: PREFIX.key (PKCS#8 v1 PEM, mode 0600) and PREFIX.pub (SPKI PEM).
@@ -481,11 +471,7 @@ fn run(command: Command) -> Result<Outcome, Error> {
         } => commands::init::init(&dir, force, from_hf_cache, terminal, console),
         Command::Hash { paths } => commands::hash::hash(&paths, console),
         Command::Explain { code } => commands::explain::explain(code.as_deref()),
-        Command::Scan {
-            paths,
-            format,
-            allow_global,
-        } => commands::scan::scan(&paths, format == "json", allow_global),
+        Command::Scan(args) => commands::scan::scan(&args.paths, args.format == "json", args.allow_global),
         Command::Keygen { prefix, kind } => match kind {
             KeyKind::Ed25519 => sign::keygen(&prefix, console),
             KeyKind::P256 => sign::keygen_p256(&prefix, console),

@@ -7,6 +7,20 @@ use rayon::prelude::*;
 use super::{Error, Outcome};
 use crate::scan::{FileReport, Level, Options, Verdict};
 
+/// `aitrust scan`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output: table or json.
+    #[arg(long, value_parser = ["table", "json"], default_value = "table")]
+    pub format: String,
+    /// Accept this global (`module.name` or `module.*`) after a person reviewed it; repeatable.
+    #[arg(long = "allow-global")]
+    pub allow_global: Vec<String>,
+}
+
 /// The files under the paths given: files as they are, directories walked (symbolic links and `.git` skipped).
 fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //! - on export, a component's supplier, version and location, and the manifest's own tables (carried as
 //!   `aitrust:` properties so an import restores what the standard fields have no place for);
 //! - on import, an [`Entry`] per model or dataset read from any format, written into one manifest by
-//!   [`write_manifest`]: ids unique, the standard fields over aitrust's own table, nothing invented.
+//!   [`finish`]: ids unique, the standard fields over aitrust's own table, nothing invented.
 
 use std::collections::BTreeMap;
 

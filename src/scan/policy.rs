@@ -658,10 +658,11 @@ pub fn classify(module: &str, name: &str, allowed: &[String]) -> Class {
     let module = canonical_module(module.trim());
     let name = name.trim();
     let full = format!("{module}.{name}");
-    if allowed
-        .iter()
-        .any(|a| *a == full || within(&full, a) && a.ends_with('*'))
-    {
+    let allows = |a: &String| match a.strip_suffix(".*") {
+        Some(prefix) => within(module, prefix),
+        None => *a == full,
+    };
+    if allowed.iter().any(allows) {
         return Class::Safe;
     }
     // a dunder attribute anywhere in the path reaches interpreter internals (`object.__subclasses__`)
