@@ -117,13 +117,11 @@ fn zip<S: Source>(
         }
     };
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-    let format = if names.iter().any(|n| n.ends_with("data.pkl")) {
-        "pytorch-zip"
-    } else if names
-        .iter()
-        .any(|n| n.ends_with("constants.pkl") || n.contains("/code/"))
-    {
+    let torchscript = names.iter().any(|n| n.contains("/code/") && n.ends_with(".py"));
+    let format = if torchscript {
         "torchscript"
+    } else if names.iter().any(|n| n.ends_with("data.pkl")) {
+        "pytorch-zip"
     } else if extension == "keras" || names.contains(&"config.json") && names.contains(&"metadata.json") {
         "keras"
     } else if extension == "npz" || names.iter().all(|n| n.ends_with(".npy")) {
@@ -218,6 +216,14 @@ fn zip<S: Source>(
         }
     }
     findings.member = parent;
+    if torchscript {
+        findings.push(
+            Kind::Uninspectable,
+            Level::Warning,
+            None,
+            "a TorchScript archive: its code/ members are programs that `torch.jit.load` compiles and runs; aitrust scanned its pickles but does not analyse TorchScript code".into(),
+        );
+    }
     Ok(format.into())
 }
 
