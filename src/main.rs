@@ -69,7 +69,7 @@ enum Command {
         #[arg(long)]
         endpoint: Option<String>,
         /// Fix "now" (RFC 3339).
-        #[arg(long, hide = true)]
+        #[arg(long)]
         now: Option<String>,
     },
     /// Scan model files for code that runs when they load (pickle, PyTorch, NumPy, Keras, GGUF, ONNX, safetensors).
@@ -139,7 +139,7 @@ enum Command {
         #[arg(long)]
         policy: Option<PathBuf>,
         /// Fix "now" (RFC 3339).
-        #[arg(long, hide = true)]
+        #[arg(long)]
         now: Option<String>,
     },
     /// Explain a finding code, or list every code.
@@ -170,7 +170,7 @@ struct CheckArgs {
     #[arg(long)]
     offline: bool,
     /// Fix "now" for a reproducible audit (RFC 3339).
-    #[arg(long, hide = true)]
+    #[arg(long)]
     now: Option<String>,
     /// A Sigstore trusted_root.json for keyless model signatures [default: the policy's
     /// signatures.trust_root, else the embedded public-good root].
@@ -208,7 +208,7 @@ enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
         /// Fix the BOM's timestamp (RFC 3339).
-        #[arg(long, hide = true)]
+        #[arg(long)]
         now: Option<String>,
     },
     /// An SPDX 3.0.1 JSON-LD document with the AI and Dataset profiles.
@@ -220,7 +220,7 @@ enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
         /// Fix the document's creation time (RFC 3339).
-        #[arg(long, hide = true)]
+        #[arg(long)]
         now: Option<String>,
     },
 }
@@ -266,7 +266,7 @@ enum ImportCommand {
         #[arg(long)]
         no_deps: bool,
         /// Fix "now" for a reproducible lock (RFC 3339).
-        #[arg(long, hide = true)]
+        #[arg(long)]
         now: Option<String>,
     },
 }
@@ -292,7 +292,7 @@ struct ReportArgs {
     #[arg(long)]
     answers: Option<PathBuf>,
     /// Fix "now" (RFC 3339).
-    #[arg(long, hide = true)]
+    #[arg(long)]
     now: Option<String>,
 }
 
@@ -331,7 +331,7 @@ struct ChecklistArgs {
     #[arg(long)]
     status: bool,
     /// Fix "now" (RFC 3339).
-    #[arg(long, hide = true)]
+    #[arg(long)]
     now: Option<String>,
 }
 

@@ -189,10 +189,12 @@ fn attestations_prove_a_current_audit() {
     let review = verify(&["--key", "ci.pub", "--require-pass"]);
     assert_eq!(review.status.code(), Some(1));
     assert!(
-        stderr(&review).contains("verdict is review, not pass"),
+        stderr(&review).contains("attests verdict review, not pass"),
         "{}",
         stderr(&review)
     );
+    // one answer per run: not "valid" on stdout and "invalid" on stderr
+    assert!(!stdout(&review).contains("valid"), "{}", stdout(&review));
     assert_eq!(
         verify(&["--key", "other.pub"]).status.code(),
         Some(1),
@@ -238,6 +240,10 @@ fn attestations_prove_a_current_audit() {
         ],
     );
     assert_eq!(failed.status.code(), Some(1));
-    assert!(stdout(&failed).contains("attests verdict fail"));
+    assert!(
+        stderr(&failed).contains("attests verdict fail, not pass"),
+        "{}",
+        stderr(&failed)
+    );
     assert!(Path::new(&root.join("failed.att")).exists());
 }

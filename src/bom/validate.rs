@@ -100,6 +100,23 @@ fn check_ids(bom: &Parts<'_>, collector: &Collector) {
 }
 
 fn unknown_id_help(bom: &Parts<'_>, id: &str) -> String {
+    // a Hub name where an id belongs: say which component has that name, or how to declare one
+    if let Some(named) = bom
+        .components()
+        .find(|c| c.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(id)))
+    {
+        return format!(
+            "components are referred to by their `id`: write `{}` (the {} named {id})",
+            named.id.value,
+            named.kind.as_str()
+        );
+    }
+    if id.contains('/') {
+        return format!(
+            "`base_model` and `trained_on` list ids of components in this manifest, not Hub names: declare it \
+(`aitrust import hf {id}` writes a [[model]] or [[dataset]] with `name = \"{id}\"`) and write its id here"
+        );
+    }
     // Each suggestion compares the id with every component; past the first few the help stays generic, so a
     // manifest full of unknown references costs O(references + components), not their product.
     let asked = bom.suggestions.get();

@@ -115,6 +115,26 @@ pub fn check(
         }
         None => text,
     };
+    // the table says it all; any other format (or a file) leaves a CI log with only the exit code, so one
+    // line on stderr says what happened
+    if format != Format::Table || output.is_some() {
+        let s = &audit.summary;
+        let written = output
+            .map(|p| format!("wrote {}: ", p.display()))
+            .unwrap_or_default();
+        console.say(&format!(
+            "{written}verdict {} ({} component{}, {} error{}, {} warning{}, {} note{})",
+            audit.verdict.as_str().to_uppercase(),
+            s.components,
+            super::plural(s.components),
+            s.errors,
+            super::plural(s.errors),
+            s.warnings,
+            super::plural(s.warnings),
+            s.notes,
+            super::plural(s.notes),
+        ));
+    }
     append_step_summary(&audit, &inputs.manifest, summary, console);
     // the stricter of the command line and the policy: `--deny` can raise the bar, never lower the policy's
     let gate = deny

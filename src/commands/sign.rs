@@ -341,17 +341,18 @@ pub fn verify_attestation(
     };
     match outcome {
         sign::AttestationCheck::Current { signer, verdict } => {
-            let text = format!(
+            if require_pass && verdict != "pass" {
+                // one answer per run: the signature holds, but what it attests does not meet the requirement
+                console.say(&format!(
+                    "invalid: {} is signed by {signer} and current, but attests verdict {verdict}, not pass (--require-pass)",
+                    attestation.display()
+                ));
+                return Ok(Outcome::fail(""));
+            }
+            Ok(Outcome::pass(format!(
                 "valid: {} is signed by {signer}, current, and attests verdict {verdict}\n",
                 attestation.display()
-            );
-            if require_pass && verdict != "pass" {
-                console.say(&format!(
-                    "invalid: the attested audit's verdict is {verdict}, not pass (--require-pass)"
-                ));
-                return Ok(Outcome::fail(text));
-            }
-            Ok(Outcome::pass(text))
+            )))
         }
         sign::AttestationCheck::Outdated { signer, diff } => {
             console.say(&format!(

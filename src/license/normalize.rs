@@ -90,6 +90,39 @@ fn is_idstring(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
+/// What a person meant, where spelling distance would suggest the wrong thing: a license family's bare name
+/// (`Apache` → `Apache-2.0`, not `apache2`), and two licenses joined by `/`, `,` or `|`, which people write for
+/// "either" (`MIT/Apache-2.0` → `MIT OR Apache-2.0`, the form Rust crates and PyPI use).
+fn by_meaning(term: &str, kb: &KnowledgeBase) -> Option<String> {
+    let lower = term.to_ascii_lowercase();
+    let family = match lower.trim_end_matches(" license").trim() {
+        "apache" | "apache license" | "asl" => Some("Apache-2.0"),
+        "mit license" | "expat" => Some("MIT"),
+        "bsd-new" | "new bsd" | "bsd3" => Some("BSD-3-Clause"),
+        "bsd2" | "simplified bsd" => Some("BSD-2-Clause"),
+        "mpl" | "mozilla" => Some("MPL-2.0"),
+        "public domain" | "public-domain" => Some("CC0-1.0 (or LicenseRef-public-domain)"),
+        _ => None,
+    };
+    if let Some(family) = family {
+        return Some(family.to_string());
+    }
+    for separator in ['/', ',', '|'] {
+        let parts: Vec<&str> = term
+            .split(separator)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() >= 2 {
+            let ids: Option<Vec<String>> = parts.iter().map(|p| canonical_term(p, kb).ok()).collect();
+            if let Some(ids) = ids {
+                return Some(ids.join(" OR "));
+            }
+        }
+    }
+    None
+}
+
 /// Maps one license term to its canonical id.
 fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeError> {
     if let Some(ambiguous) = kb.ambiguity(term) {
@@ -128,11 +161,13 @@ fn canonical_term(term: &str, kb: &KnowledgeBase) -> Result<String, NormalizeErr
     if let Some(id) = spdx_license(term) {
         return Ok(id.to_string());
     }
-    let candidates = kb
-        .licenses
-        .iter()
-        .flat_map(|l| std::iter::once(l.id.as_str()).chain(l.aliases.iter().map(String::as_str)));
-    let suggestion = crate::diag::nearest(term, candidates).map(str::to_string);
+    let suggestion = by_meaning(term, kb).or_else(|| {
+        let candidates = kb
+            .licenses
+            .iter()
+            .flat_map(|l| std::iter::once(l.id.as_str()).chain(l.aliases.iter().map(String::as_str)));
+        crate::diag::nearest(term, candidates).map(str::to_string)
+    });
     Err(NormalizeError::Unknown {
         term: term.to_string(),
         suggestion,
@@ -225,6 +260,17 @@ pub fn normalize(text: &str, kb: &KnowledgeBase) -> Result<Normalized, Normalize
 mod tests {
     use super::*;
 
+    #[test]
+    fn suggestions_follow_meaning() {
+        let kb = KnowledgeBase::embedded();
+        let suggestion = |text: &str| match normalize(text, kb) {
+            Err(NormalizeError::Unknown { suggestion, .. }) => suggestion,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(suggestion("Apache").as_deref(), Some("Apache-2.0"));
+        assert_eq!(suggestion("MIT/Apache-2.0").as_deref(), Some("MIT OR Apache-2.0"));
+    }
+
     fn canonical(text: &str) -> Result<String, NormalizeError> {
         normalize(text, KnowledgeBase::embedded()).map(|n| n.canonical)
     }
@@ -248,6 +294,7 @@ mod tests {
             ("Apache-2.0 WITH llvm-exception", "Apache-2.0 WITH LLVM-exception"),
             ("LicenseRef-acme-eula", "LicenseRef-acme-eula"),
             ("LicenseRef-llama3.1", "LicenseRef-aitrust-llama3.1"),
+            // (by_meaning is only a suggestion: tested in `suggestions_follow_meaning`)
             ("LicenseRef-gemma", "LicenseRef-aitrust-gemma"),
             ("licenseref-proprietary", "LicenseRef-proprietary"),
             ("0bsd", "0BSD"),

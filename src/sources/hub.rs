@@ -443,9 +443,17 @@ impl Session<'_> {
                     let detail = if error.is_timeout() {
                         "the Hub did not answer in time".to_string()
                     } else {
+                        // the root cause first (DNS, refused, TLS), not reqwest's "error sending request"
+                        let error = error.without_url();
+                        let mut cause = error.to_string();
+                        let mut source = std::error::Error::source(&error);
+                        while let Some(inner) = source {
+                            cause = inner.to_string();
+                            source = inner.source();
+                        }
                         format!(
-                            "cannot reach the Hub ({})",
-                            redact(&error.without_url().to_string(), self.hub.token.as_deref())
+                            "cannot reach the Hub: {}; check the network, a proxy (HTTPS_PROXY), or the endpoint (--endpoint, HF_ENDPOINT)",
+                            redact(&cause, self.hub.token.as_deref())
                         )
                     };
                     match retry(detail, backoff) {

@@ -305,7 +305,43 @@ pub(crate) fn choice_from<C: Choice>(
         return Some(Spanned::new(choice, text.span));
     }
     let names: Vec<&str> = C::CHOICES.iter().map(|(name, _)| *name).collect();
-    let help = match nearest(&text.value, names.iter().copied()) {
+    // what people write for a value, where spelling distance finds nothing or the wrong thing (`hf`)
+    const MEANINGS: &[(&str, &str)] = &[
+        ("hf", "huggingface"),
+        ("hub", "huggingface"),
+        ("hugging-face", "huggingface"),
+        ("hugging_face", "huggingface"),
+        ("huggingface.co", "huggingface"),
+        ("github", "git"),
+        ("gitlab", "git"),
+        ("http", "url"),
+        ("https", "url"),
+        ("download", "url"),
+        ("web", "url"),
+        ("file", "local"),
+        ("disk", "local"),
+        ("path", "local"),
+        ("fine-tune", "finetune"),
+        ("fine-tuned", "finetune"),
+        ("finetuned", "finetune"),
+        ("lora", "adapter"),
+        ("peft", "adapter"),
+        ("quantised", "quantized"),
+        ("quantization", "quantized"),
+        ("distillation", "distilled"),
+        ("merged", "merge"),
+        ("business", "commercial"),
+        ("production", "commercial"),
+        ("academic", "research"),
+        ("on-prem", "on-premises"),
+        ("onprem", "on-premises"),
+    ];
+    let lower = text.value.trim().to_ascii_lowercase();
+    let meant = MEANINGS
+        .iter()
+        .find(|(said, meant)| *said == lower && names.contains(meant))
+        .map(|(_, meant)| *meant);
+    let help = match meant.or_else(|| nearest(&text.value, names.iter().copied())) {
         Some(near) => format!("did you mean \"{near}\"? valid values: {}", names.join(", ")),
         None => format!("valid values: {}", names.join(", ")),
     };
