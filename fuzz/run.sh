@@ -49,6 +49,10 @@ seed card tests/fixtures/**/README.md manifests/**/README.md "$shared"/real-mode
 seed pem "$shared"/model-signing/keys/**/*.pem fuzz/seeds/pem/*
 seed cyclonedx "$shared"/cyclonedx/examples/*.json
 seed template templates/*.jinja
+# the serialization scanner: picklescan's corpus (pickles, zips, npy, 7z) and the fixtures' safetensors (under the
+# 65536-byte input limit)
+seed scan "$shared"/pickle/data/*.pkl "$shared"/pickle/data/*.zip "$shared"/pickle/data2/*.np? \
+    "$shared"/pickle/data/malicious1.7z tests/fixtures/clean/models/tiny/model.safetensors
 prefixed model_signing 0 "$shared"/model-signing/*/model.sig
 prefixed dsse 0 fuzz/seeds/dsse/*
 for statement in "$shared"/model-signing/v1.1.0-elliptic-key/model.sig; do
