@@ -359,3 +359,49 @@ fn sarif_fingerprints_ignore_message_text() {
     assert!(!before.is_empty());
     assert_eq!(before, after);
 }
+
+/// The HTML report links what a reader follows (finding documentation, license texts, Hub pages) and shows
+/// aitrust's code spans as code, while nothing from the manifest becomes markup.
+#[test]
+fn html_report_links_and_escapes() {
+    let (_dir, root) = hostile_project();
+    let output = aitrust(&root, &["report", "--format", "html", "--output", "report.html"]);
+    assert!(
+        output.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&output)
+    );
+    let html = std::fs::read_to_string(root.join("report.html")).unwrap();
+    assert!(!html.contains("<img src=x"), "manifest HTML is escaped");
+    assert!(!html.contains("<script>alert"), "manifest HTML is escaped");
+    assert!(
+        html.contains("docs/findings.md#lic002\">LIC002</a>"),
+        "finding codes link to their documentation"
+    );
+    assert!(html.contains("<code>"), "code spans render as code");
+    let demo = aitrust(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "report",
+            "--manifest",
+            "manifests/demo/aibom.toml",
+            "--format",
+            "html",
+            "--output",
+            root.join("demo.html").to_str().unwrap(),
+        ],
+    );
+    assert!(demo.status.code().is_some_and(|c| c <= 1), "{}", stderr(&demo));
+    let html = std::fs::read_to_string(root.join("demo.html")).unwrap();
+    assert!(
+        html.contains("<a href=\"https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2\">"),
+        "Hub sources link to their page"
+    );
+    assert!(
+        html.contains(
+            "title=\"CC-BY-SA-4.0\">Creative Commons Attribution Share Alike 4.0 International</a>"
+        ),
+        "licenses by name, linked to their text"
+    );
+    assert_eq!(html.matches('`').count(), 0, "no literal backticks");
+}

@@ -196,6 +196,18 @@ fn render_bounded(
     environment.add_filter("inline", |text: String| {
         Value::from_safe_string(markdown_inline(&text))
     });
+    environment.add_filter("html_inline", |text: String| {
+        Value::from_safe_string(html_inline(&text))
+    });
+    environment.add_filter("code_link", |code: String| {
+        Value::from_safe_string(code_link(&code))
+    });
+    environment.add_filter("license_html", |text: String| {
+        Value::from_safe_string(license_html(&text))
+    });
+    environment.add_function("hub_link", |name: String, dataset: bool| {
+        Value::from_safe_string(hub_link(&name, dataset))
+    });
     environment.add_filter("short", |text: String| text.chars().take(12).collect::<String>());
     environment.add_filter("indent", bounded_indent);
     environment.add_filter(
@@ -248,6 +260,102 @@ pub fn markdown_text(text: &str) -> String {
         }
     }
     out
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// aitrust's messages in HTML: backtick spans become `<code>`, everything escaped (a stray backtick from a
+/// manifest value only moves a span; nothing becomes markup).
+pub fn html_inline(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(text.len() + 32);
+    for (index, part) in parts.iter().enumerate() {
+        let last = index + 1 == parts.len();
+        if index % 2 == 1 && (paired || !last) {
+            out.push_str("<code>");
+            out.push_str(&escape_html(part));
+            out.push_str("</code>");
+        } else {
+            if index % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&escape_html(part));
+        }
+    }
+    out
+}
+
+/// A finding code linked to its documentation (`docs/findings.md#lic003`).
+pub fn code_link(code: &str) -> String {
+    let escaped = escape_html(code);
+    if crate::findings::Code::parse(code).is_none() {
+        return escaped;
+    }
+    format!(
+        "<a href=\"{}#{}\">{escaped}</a>",
+        super::sarif::CODES_DOC,
+        escaped.to_ascii_lowercase()
+    )
+}
+
+/// A license expression with each license the knowledge base knows shown by its name and linked to its text
+/// (the id on hover); operators and unknown terms as they are.
+pub fn license_html(text: &str) -> String {
+    let kb = crate::license::KnowledgeBase::embedded();
+    let mut out = String::new();
+    for (index, token) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let (open, rest) = token.split_at(token.len() - token.trim_start_matches('(').len());
+        let core = rest.trim_end_matches(')');
+        let close = &rest[core.len()..];
+        out.push_str(open);
+        match kb.by_id(core).or_else(|| kb.find(core)) {
+            Some(facts) if !matches!(core, "AND" | "OR" | "WITH") => out.push_str(&format!(
+                "<a href=\"{}\" title=\"{}\">{}</a>",
+                escape_html(&facts.url),
+                escape_html(&facts.id),
+                escape_html(&facts.name)
+            )),
+            _ => out.push_str(&escape_html(core)),
+        }
+        out.push_str(close);
+    }
+    out
+}
+
+/// A Hub repository's name linked to its page.
+pub fn hub_link(name: &str, dataset: bool) -> String {
+    let escaped = escape_html(name);
+    let shaped = name.split('/').count() == 2 && !name.contains(['?', '#', ' ', '\\']);
+    let url = shaped
+        .then(|| {
+            url::Url::parse(&format!(
+                "https://huggingface.co/{}{name}",
+                if dataset { "datasets/" } else { "" }
+            ))
+            .ok()
+        })
+        .flatten();
+    match url {
+        Some(url) => format!("<a href=\"{}\">{escaped}</a>", escape_html(url.as_str())),
+        None => escaped,
+    }
 }
 
 /// aitrust's own messages mark code with backticks (`` `aitrust hash m` ``): those spans become code spans and the
