@@ -86,10 +86,18 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
         manifest.contains("license = \"apache-2.0\""),
         "the card's license is carried over"
     );
+    // the lineage work: the base model config.json names and the card's Hub datasets become stubs, linked by
+    // id, to be pinned by `aitrust import hf`; the card's bare dataset names stay a prompt
     assert!(
-        manifest.contains("21 training datasets"),
-        "the card's datasets become a prompt"
+        manifest.contains("base_model = [\"minilm-l6-h384-uncased\"]"),
+        "{manifest}"
     );
+    assert!(manifest.contains("name = \"nreimers/MiniLM-L6-H384-uncased\"\nsource = \"huggingface\""));
+    assert!(
+        manifest.contains("trained_on = [\"stackexchange_xml\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("# The card also names \"s2orc\""), "{manifest}");
     assert!(!manifest.contains(".git/"));
     assert!(!manifest.contains("src.py"));
     // never invented: what init cannot know stays a comment
@@ -106,14 +114,21 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     found.dedup();
     assert_eq!(
         found,
-        ["LIC001", "LIC011", "MNT003", "PRV004", "PRV005", "PRV006"],
+        // the stubs are open questions: not pinned (PRV001), not local (INT007), not locked (MNT004), no
+        // license yet (LIC001), so the model that inherits from its base cannot pass either (LIC003)
+        [
+            "INT007", "LIC001", "LIC003", "LIC011", "MNT003", "MNT004", "PRV001", "PRV004", "PRV005",
+            "PRV006"
+        ],
         "{report:#}"
     );
-    assert_eq!(report["summary"]["components"], 3);
+    // the three local components and ten stubs (the base model and the card's nine Hub datasets) to pin
+    assert_eq!(report["summary"]["components"], 13);
     let integrity: Vec<&str> = report["components"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|c| c["source"] == "local")
         .map(|c| c["integrity"].as_str().unwrap())
         .collect();
     assert_eq!(integrity, ["verified", "verified", "verified"]);
@@ -135,7 +150,13 @@ fn init_writes_a_manifest_that_audits_clean_and_refuses_to_overwrite() {
     let forced = aitrust(root, &["init", "--force"]);
     assert_eq!(forced.status.code(), Some(0));
     let (_, report) = json_report(root, &[]);
-    assert!(!common::codes(&report).iter().any(|code| code.starts_with("INT")));
+    // integrity holds again (the stubs' INT007 notes say they are not local, which stays true)
+    assert!(
+        !common::codes(&report)
+            .iter()
+            .any(|code| code.starts_with("INT") && code != "INT007"),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -223,4 +244,44 @@ fn commands_run_as_library_calls_without_the_binary() {
     )
     .unwrap_err();
     assert!(error.to_string().contains("does not exist"), "{error}");
+}
+
+/// A PEFT adapter: `adapter_config.json` names its base model, so init declares the adapter's lineage
+/// (`relation = "adapter"`, the base as a stub to pin) instead of leaving it to the user.
+#[test]
+fn init_reads_an_adapters_base_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let adapter = dir.path().join("models/support-lora");
+    std::fs::create_dir_all(&adapter).unwrap();
+    std::fs::write(
+        adapter.join("adapter_config.json"),
+        r#"{"base_model_name_or_path": "meta-llama/Llama-3.1-8B-Instruct", "peft_type": "LORA", "r": 16}"#,
+    )
+    .unwrap();
+    std::fs::write(adapter.join("adapter_model.safetensors"), b"\x02\0\0\0\0\0\0\0{}").unwrap();
+    std::fs::write(
+        adapter.join("config.json"),
+        r#"{"_name_or_path": "./local/checkpoint"}"#,
+    )
+    .unwrap();
+    let output = aitrust(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    assert!(
+        manifest.contains("base_model = [\"llama-3-1-8b-instruct\"]"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("relation = \"adapter\""), "{manifest}");
+    assert!(
+        manifest.contains("id = \"llama-3-1-8b-instruct\"\nname = \"meta-llama/Llama-3.1-8B-Instruct\"\nsource = \"huggingface\""),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains("./local/checkpoint"),
+        "a local path is no Hub name"
+    );
+    // the manifest loads, and the open questions are the real ones (pin the base, state its license)
+    let (_, report) = json_report(dir.path(), &[]);
+    let codes = common::codes(&report);
+    assert!(codes.contains(&"PRV001".to_string()), "{codes:?}");
 }

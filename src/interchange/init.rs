@@ -266,11 +266,13 @@ pub fn manifest_text(
     out.push_str("# [usage]\n# purpose = \"commercial\"     # commercial | research | internal | personal\n");
     out.push_str("# deployment = \"saas\"        # saas | distributed | on-premises | internal\n");
     out.push_str("# activities = [\"serve\"]     # fine-tune | distill | train-on-outputs | redistribute-weights | serve\n");
+    let mut ids: Ids = found.iter().map(|c| c.id.clone()).collect();
+    let mut stubs = Stubs::default();
     for component in found {
         out.push('\n');
-        write_component(&mut out, component, &mut digests);
+        write_component(&mut out, root, component, &mut digests, &mut stubs, &mut ids);
     }
-    let mut ids: Ids = found.iter().map(|c| c.id.clone()).collect();
+    write_stubs(&mut out, &stubs);
     write_cached(&mut out, cached, &mut ids);
     if found.is_empty() && cached.is_empty() {
         out.push_str(
@@ -296,10 +298,106 @@ fn write_digest(out: &mut String, digest: Option<std::io::Result<FileDigest>>, i
     }
 }
 
+/// The Hub repositories the found components name as base models or training data, declared once each as a
+/// stub to be pinned (`aitrust lock` / `import hf`), in the order they were first named.
+#[derive(Default)]
+struct Stubs {
+    /// (kind, Hub name, id, who named it first).
+    entries: Vec<(ComponentKind, String, String, String)>,
+}
+
+impl Stubs {
+    /// The id of the stub for `name` (declared now if new).
+    fn id(&mut self, kind: ComponentKind, name: &str, by: &str, ids: &mut Ids) -> String {
+        if let Some((_, _, id, _)) = self
+            .entries
+            .iter()
+            .find(|(k, n, _, _)| *k == kind && n.eq_ignore_ascii_case(name))
+        {
+            return id.clone();
+        }
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let id = ids.unique(base);
+        self.entries
+            .push((kind, name.to_string(), id.clone(), by.to_string()));
+        id
+    }
+}
+
+/// Is this a Hugging Face Hub repository name (`org/name`), not a local path?
+fn is_hub_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('/').collect();
+    parts.len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 96
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
+        && !text.starts_with('.')
+}
+
+/// A JSON file's string field, if the file is there.
+fn json_field(path: &Path, field: &str) -> Option<String> {
+    let bytes = crate::fsutil::read_file(path, crate::fsutil::limits::CARD).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get(field)?.as_str().map(str::to_string)
+}
+
+/// What a model directory says of its lineage: base models from the card, `config.json`'s `_name_or_path` and
+/// a PEFT `adapter_config.json`'s `base_model_name_or_path` (which makes it an adapter).
+fn lineage(root: &Path, component: &Discovered) -> (Vec<String>, Option<&'static str>) {
+    let mut bases: Vec<String> = Vec::new();
+    let mut relation = None;
+    if component.kind != ComponentKind::Model || component.files.is_empty() {
+        return (bases, relation);
+    }
+    let directory = component.path.under(root);
+    if let Some(base) = json_field(&directory.join("adapter_config.json"), "base_model_name_or_path") {
+        if is_hub_name(&base) {
+            bases.push(base);
+        }
+        relation = Some("adapter");
+    }
+    if let Some((_, card)) = &component.card {
+        bases.extend(card.base_model.iter().filter(|b| is_hub_name(b)).cloned());
+    }
+    if let Some(base) = json_field(&directory.join("config.json"), "_name_or_path")
+        && is_hub_name(&base)
+    {
+        bases.push(base);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    bases.retain(|b| seen.insert(b.to_ascii_lowercase()));
+    (bases, relation)
+}
+
+fn write_stubs(out: &mut String, stubs: &Stubs) {
+    for (kind, name, id, by) in &stubs.entries {
+        let kind = kind.as_str();
+        let _ = writeln!(
+            out,
+            "
+# Named by `{by}`. Pin it (`aitrust import hf {name}{}` fills in the revision, license and files).
+[[{kind}]]
+id = {}
+name = {}
+source = \"huggingface\"
+# revision = \"...\"          # the commit you reviewed
+# license = \"...\"",
+            if kind == "dataset" { " --dataset" } else { "" },
+            toml_string(id),
+            toml_string(name),
+        );
+    }
+}
+
 fn write_component(
     out: &mut String,
+    root: &Path,
     component: &Discovered,
     digests: &mut impl Iterator<Item = std::io::Result<FileDigest>>,
+    stubs: &mut Stubs,
+    ids: &mut Ids,
 ) {
     let kind = component.kind.as_str();
     let _ = writeln!(out, "[[{kind}]]\nid = {}", toml_string(&component.id));
@@ -317,23 +415,55 @@ fn write_component(
             "# license = \"...\"            # not found: SPDX id, Hugging Face id or LicenseRef-...\n",
         ),
     }
+    let (bases, relation) = lineage(root, component);
+    let base_ids: Vec<String> = bases
+        .iter()
+        .map(|b| toml_string(&stubs.id(ComponentKind::Model, b, &component.id, ids)))
+        .collect();
+    if !base_ids.is_empty() {
+        let _ = writeln!(
+            out,
+            "base_model = [{}]        # from config.json, adapter_config.json and the card",
+            base_ids.join(", ")
+        );
+        match relation {
+            Some(relation) => {
+                let _ = writeln!(
+                    out,
+                    "relation = \"{relation}\"        # adapter_config.json: a PEFT adapter"
+                );
+            }
+            None => out.push_str(
+                "# relation = \"finetune\"     # finetune | adapter | merge | quantized | distilled\n",
+            ),
+        }
+    }
     if let Some((card_path, data)) = card {
         let _ = writeln!(out, "card = {}", toml_string(card_path.as_str()));
-        for base in &data.base_model {
+        let datasets: Vec<String> = data
+            .datasets
+            .iter()
+            .filter(|d| is_hub_name(d))
+            .map(|d| toml_string(&stubs.id(ComponentKind::Dataset, d, &component.id, ids)))
+            .collect();
+        if component.kind == ComponentKind::Model && !datasets.is_empty() {
             let _ = writeln!(
                 out,
-                "# The card names the base model {}: declare it as a [[model]] and add `base_model = [\"<its id>\"]`.",
-                toml_string(base)
+                "trained_on = [{}]        # the card's datasets",
+                datasets.join(", ")
             );
         }
-        if !data.datasets.is_empty() {
-            let names: Vec<String> = data.datasets.iter().map(|d| toml_string(d)).collect();
+        let others: Vec<String> = data
+            .datasets
+            .iter()
+            .filter(|d| !is_hub_name(d))
+            .map(|d| toml_string(d))
+            .collect();
+        if !others.is_empty() {
             let _ = writeln!(
                 out,
-                "# The card names {} training dataset{}: {}.\n# Declare the ones you rely on as [[dataset]] and list their ids in `trained_on`.",
-                names.len(),
-                if names.len() == 1 { "" } else { "s" },
-                names.join(", ")
+                "# The card also names {}: declare each one you rely on as a [[dataset]] and add it to `trained_on`.",
+                others.join(", ")
             );
         }
         if let Some(task) = &data.pipeline_tag {
