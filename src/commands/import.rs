@@ -56,19 +56,13 @@ pub fn export_cyclonedx(
     let document = cyclonedx::export(&bom, &timestamp, spec)
         .map_err(|r| refused(manifest, &format!("CycloneDX {}", spec.as_str()), &r))?;
     let problems = cyclonedx::validate(&document, spec);
-    if !problems.is_empty() {
-        return Err(Error::msg(format!(
-            "{}: the CycloneDX {} document would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust if the manifest loads; please report it with the manifest",
-            manifest.display(),
-            spec.as_str(),
-            problems
-                .iter()
-                .map(|p| format!("  - {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
-    }
-    emit(&document, output)
+    emit_valid(
+        &document,
+        output,
+        manifest,
+        &format!("CycloneDX {}", spec.as_str()),
+        &problems,
+    )
 }
 
 /// `aitrust export spdx`: the manifest as an SPDX 3.0.1 JSON-LD document (AI and Dataset profiles).
@@ -77,18 +71,29 @@ pub fn export_spdx(manifest: &Path, output: Option<&Path>, now: Option<&str>) ->
     let bom = crate::resolve::load(manifest)?;
     let document = spdx::export(&bom, &timestamp).map_err(|r| refused(manifest, "SPDX 3.0.1", &r))?;
     let problems = spdx::validate(&document);
-    if !problems.is_empty() {
-        return Err(Error::msg(format!(
-            "{}: the SPDX 3.0.1 document would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust if the manifest loads; please report it with the manifest",
-            manifest.display(),
-            problems
-                .iter()
-                .map(|p| format!("  - {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
+    emit_valid(&document, output, manifest, "SPDX 3.0.1", &problems)
+}
+
+/// Writes the document, or refuses (exit 2) when the format's validator found problems: never an invalid one.
+fn emit_valid(
+    document: &serde_json::Value,
+    output: Option<&Path>,
+    manifest: &Path,
+    format: &str,
+    problems: &[String],
+) -> Result<Outcome, Error> {
+    if problems.is_empty() {
+        return emit(document, output);
     }
-    emit(&document, output)
+    Err(Error::msg(format!(
+        "{}: the {format} document would be invalid, so it was not written:\n{}\nhelp: this is a bug in aitrust if the manifest loads; please report it with the manifest",
+        manifest.display(),
+        problems
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )))
 }
 
 /// The document an import reads: JSON, bounded, named in every error.

@@ -262,38 +262,42 @@ pub fn markdown_text(text: &str) -> String {
     out
 }
 
+/// HTML text: the XML escape (`& < > " '`, characters XML forbids dropped) is valid HTML too.
 fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::junit::escape(text)
 }
 
 /// aitrust's messages in HTML: backtick spans become `<code>`, everything escaped (a stray backtick from a
 /// manifest value only moves a span; nothing becomes markup).
 pub fn html_inline(text: &str) -> String {
+    code_spans(
+        text,
+        |code| format!("<code>{}</code>", escape_html(code)),
+        escape_html,
+        "`",
+    )
+}
+
+/// Splits aitrust's text at backticks: paired spans through `code`, the rest through `plain`; an unpaired
+/// backtick before the last part is written as `stray`.
+fn code_spans(
+    text: &str,
+    code: impl Fn(&str) -> String,
+    plain: impl Fn(&str) -> String,
+    stray: &str,
+) -> String {
     let parts: Vec<&str> = text.split('`').collect();
     let paired = parts.len() % 2 == 1;
     let mut out = String::with_capacity(text.len() + 32);
     for (index, part) in parts.iter().enumerate() {
         let last = index + 1 == parts.len();
         if index % 2 == 1 && (paired || !last) {
-            out.push_str("<code>");
-            out.push_str(&escape_html(part));
-            out.push_str("</code>");
+            out.push_str(&code(part));
         } else {
             if index % 2 == 1 {
-                out.push('`');
+                out.push_str(stray);
             }
-            out.push_str(&escape_html(part));
+            out.push_str(&plain(part));
         }
     }
     out
@@ -362,22 +366,7 @@ pub fn hub_link(name: &str, dataset: bool) -> String {
 /// rest is escaped text. A manifest value with a stray backtick only moves where a span starts or ends; every
 /// part is still escaped, so nothing a manifest says can become markup.
 pub fn markdown_inline(text: &str) -> String {
-    let parts: Vec<&str> = text.split('`').collect();
-    let paired = parts.len() % 2 == 1;
-    let mut out = String::with_capacity(text.len() + 16);
-    for (index, part) in parts.iter().enumerate() {
-        let last = index + 1 == parts.len();
-        if index % 2 == 1 && (paired || !last) {
-            out.push_str(&markdown_code(part));
-        } else {
-            if index % 2 == 1 {
-                // the unpaired backtick before the last part
-                out.push_str("\\`");
-            }
-            out.push_str(&markdown_text(part));
-        }
-    }
-    out
+    code_spans(text, markdown_code, markdown_text, "\\`")
 }
 
 /// Text as a Markdown code span that holds it literally: the fence is one backtick longer than the longest
