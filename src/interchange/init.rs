@@ -411,6 +411,9 @@ fn write_component(
         Some(license) => {
             let _ = writeln!(out, "license = {}        # from the card", toml_string(license));
         }
+        None if component.kind == ComponentKind::Dataset => out.push_str(
+            "# license = \"...\"            # the data's terms (SPDX id or LicenseRef-...); your own data: \"LicenseRef-proprietary\"\n",
+        ),
         None => out.push_str(
             "# license = \"...\"            # not found: SPDX id, Hugging Face id or LicenseRef-...\n",
         ),

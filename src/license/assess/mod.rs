@@ -92,7 +92,11 @@ fn judge_own(component: &Component, bom: &Bom, kb: &KnowledgeBase, policy: &Cano
             severity: Some(unknown_severity(policy)),
             span: component.id.span,
             message: format!("{} `{}` declares no license", component.kind.as_str(), component.id.value),
-            help: "add `license = \"...\"` from its model or dataset card (an SPDX id, a Hugging Face id or LicenseRef-...)".into(),
+            help: if component.source.value == crate::bom::SourceKind::Local {
+                "add `license = \"...\"` from its card (an SPDX id, a Hugging Face id or LicenseRef-...); for the project's own model or data, `license = \"LicenseRef-proprietary\"` with `publisher` naming your organisation".into()
+            } else {
+                "add `license = \"...\"` from its model or dataset card (an SPDX id, a Hugging Face id or LicenseRef-...)".into()
+            },
         });
         return Own {
             normalized: None,
