@@ -352,6 +352,15 @@ fn scan_exits_like_check() {
     let missing = run(&["nope.pkl"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("nope.pkl"));
+    // a directory whose files are links (a Hugging Face cache snapshot) is scanned through them
+    #[cfg(unix)]
+    {
+        let snapshot = dir.path().join("snapshot");
+        std::fs::create_dir(&snapshot).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("bad.pkl"), snapshot.join("model.pkl")).unwrap();
+        let linked = run(&["snapshot"]);
+        assert_eq!(linked.status.code(), Some(1), "{}", stdout(&linked));
+    }
     // a FIFO is refused without hanging
     #[cfg(unix)]
     {

@@ -38,7 +38,10 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
         {
             allow.extend(exception.allow_globals.iter().map(|g| g.value.clone()));
         }
-        let options = Options { allow_globals: allow };
+        let options = Options {
+            allow_globals: allow,
+            follow_links: false,
+        };
         for file in &files.files {
             if matches!(file.observation, Observation::Hashed(_)) {
                 let span = file

@@ -35,7 +35,9 @@ fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
                 .filter_entry(|e| e.file_name() != ".git")
             {
                 let entry = entry.map_err(|error| Error::msg(format!("{}: {error}", path.display())))?;
-                if entry.file_type().is_file() {
+                // a link to a file is scanned too (Hugging Face cache snapshots are links into blobs): skipping
+                // it would pass what was never read
+                if entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file() {
                     out.push(entry.into_path());
                 }
             }
@@ -48,7 +50,10 @@ fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 /// Scans every file; a file that cannot be read is an error of the run (exit 2), never a pass.
 pub fn scan(paths: &[PathBuf], json: bool, allow_globals: Vec<String>) -> Result<Outcome, Error> {
-    let options = Options { allow_globals };
+    let options = Options {
+        allow_globals,
+        follow_links: true,
+    };
     let files = files(paths)?;
     let reports: Vec<Result<FileReport, String>> = files
         .par_iter()

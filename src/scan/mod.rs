@@ -94,6 +94,9 @@ pub struct FileReport {
 pub struct Options {
     /// `module.name` globals (or `module.*`) a person has reviewed and allowed.
     pub allow_globals: Vec<String>,
+    /// Follow a symbolic link given as the path (`aitrust scan` on a Hugging Face cache snapshot, whose files
+    /// are links); off for `check`, which opens project files without following links, checking the handle.
+    pub follow_links: bool,
 }
 
 /// Collects issues while a file is read.
@@ -171,7 +174,7 @@ impl Findings<'_> {
 
 /// Scans one file. `Err` only when the file cannot be opened or read at all.
 pub fn scan_file(path: &Path, options: &Options) -> std::io::Result<FileReport> {
-    let (file, length) = crate::fsutil::open_checked(path, u64::MAX, true)?;
+    let (file, length) = crate::fsutil::open_checked(path, u64::MAX, options.follow_links)?;
     let mut findings = Findings {
         options,
         issues: Vec::new(),
