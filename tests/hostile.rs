@@ -492,12 +492,13 @@ fn init_on_thousands_of_same_named_files_gives_unique_ids() {
     for i in 0..3_000 {
         let sub = dir.path().join(format!("d{i:04}"));
         std::fs::create_dir(&sub).unwrap();
-        std::fs::write(sub.join("model.safetensors"), b"x").unwrap();
+        // (a generic name such as `model` takes its directory's; `net` is its own)
+        std::fs::write(sub.join("net.safetensors"), b"x").unwrap();
     }
     let output = run(dir.path(), &["init"]);
     assert_eq!(exited_cleanly(&output), 0, "{}", stderr(&output));
     let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
-    assert!(manifest.contains("id = \"model-3000\""));
+    assert!(manifest.contains("id = \"net-3000\""));
     let output = check(dir.path());
     assert_ne!(exited_cleanly(&output), 2, "{}", stderr(&output));
 }

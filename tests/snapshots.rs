@@ -152,3 +152,100 @@ fn demo_machine_formats() {
         insta::assert_snapshot!("demo_markdown", markdown);
     });
 }
+
+/// The table as a terminal shows it: colour by the conventions (`CLICOLOR_FORCE` forces it, `NO_COLOR` wins over
+/// it, a pipe gets none), and the width from `COLUMNS`: the least important columns are left out first, and
+/// every line fits.
+#[test]
+fn the_table_fits_the_terminal_and_colours_by_the_conventions() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |env: &[(&str, &str)]| {
+        let mut command = assert_cmd::Command::cargo_bin("aitrust").unwrap();
+        command
+            .current_dir(root)
+            .env_remove("CI")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .env_remove("NO_COLOR")
+            .args([
+                "check",
+                "--now",
+                common::NOW,
+                "--manifest",
+                "manifests/demo/aibom.toml",
+            ]);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    const ESC: char = '\u{1b}';
+    // a pipe: plain
+    let plain = run(&[("COLUMNS", "100")]);
+    assert!(!plain.contains(ESC), "{plain}");
+    // forced: the verdict and the severities are coloured, and the text is the same once the codes are gone
+    let forced = run(&[("COLUMNS", "100"), ("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[1m\u{1b}[33mREVIEW")
+            || forced.contains("\u{1b}[33m\u{1b}[1mREVIEW")
+            || forced.contains("REVIEW\u{1b}"),
+        "{forced}"
+    );
+    assert!(forced.contains(ESC));
+    let stripped = strip_ansi(&forced);
+    assert_eq!(stripped, plain);
+    // NO_COLOR wins over CLICOLOR_FORCE
+    let no_color = run(&[("COLUMNS", "100"), ("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!no_color.contains(ESC));
+    // every width from 60 to 200: no line longer than the terminal, and the columns left out say so
+    for width in [60usize, 80, 100, 120, 160, 200] {
+        let text = run(&[("COLUMNS", &width.to_string())]);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{width} columns, a line of {}:\n{line}\n\n{text}",
+                line.chars().count()
+            );
+        }
+        let left_out = text.contains("left out to fit");
+        // the whole table is 169 columns wide
+        assert_eq!(left_out, width < 169, "{width}: {text}");
+        assert!(text.contains("component") && text.contains("license") && text.contains("findings"));
+    }
+    // no COLUMNS and no terminal (a CI log): nothing is left out, nothing wraps
+    let mut command = assert_cmd::Command::cargo_bin("aitrust").unwrap();
+    let unbounded = command
+        .current_dir(root)
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
+        .args([
+            "check",
+            "--now",
+            common::NOW,
+            "--manifest",
+            "manifests/demo/aibom.toml",
+        ])
+        .output()
+        .unwrap();
+    let unbounded = String::from_utf8(unbounded.stdout).unwrap();
+    assert!(!unbounded.contains("left out to fit"), "{unbounded}");
+    assert!(unbounded.contains("upkeep"));
+}
+
+/// The text with ANSI SGR sequences (`ESC [ … m`) removed.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -40,5 +40,5 @@ fuzz_target!(|data: &[u8]| {
         git_commit: None,
         git_dirty: None,
     };
-    let _ = document::render(audit, &provenance, document::ReportFormat::Html, Some(&directory));
+    let _ = document::render(audit, &provenance, document::ReportFormat::Html, Some(&directory), None);
 });

@@ -107,6 +107,17 @@ pub enum IntegrityStatus {
     NotLocal,
 }
 
+impl IntegrityStatus {
+    /// As written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+            Self::NotLocal => "not-local",
+        }
+    }
+}
+
 /// One model or dataset.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ComponentReport {

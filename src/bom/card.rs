@@ -18,6 +18,8 @@ pub struct CardData {
     pub pipeline_tag: Option<String>,
     /// `library_name`.
     pub library_name: Option<String>,
+    /// The body's first level-one heading (`# all-MiniLM-L6-v2`), outside code blocks: the card's title.
+    pub title: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -62,13 +64,58 @@ pub fn front_matter(text: &str) -> Option<&str> {
     None
 }
 
+/// The first level-one ATX heading of the card's body (after the front matter), outside fenced code blocks,
+/// with inline markup characters left as written; at most 200 characters.
+pub fn title(text: &str) -> Option<String> {
+    let body = match front_matter(text) {
+        Some(yaml) => {
+            // `yaml` is a slice of `text`: the body starts after its closing `---` line
+            let start = (yaml.as_ptr() as usize - text.as_ptr() as usize) + yaml.len();
+            text.get(start..)?.split_once('\n').map_or("", |(_, rest)| rest)
+        }
+        None => text,
+    };
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            fence = Some("```");
+            continue;
+        }
+        if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+            continue;
+        }
+        // an ATX heading: at most three spaces of indent, `#`, then a space
+        if line.len() - trimmed.len() <= 3
+            && let Some(heading) = trimmed.strip_prefix("# ")
+        {
+            let heading = heading.trim().trim_end_matches('#').trim();
+            if !heading.is_empty() && heading.chars().count() <= 200 {
+                return Some(heading.to_string());
+            }
+        }
+    }
+    None
+}
+
 /// Reads a card's front matter. `Ok(None)` when the card has none.
 pub fn parse(text: &str) -> Result<Option<CardData>, String> {
     let Some(yaml) = front_matter(text) else {
         return Ok(None);
     };
+    let title = title(text);
     if yaml.trim().is_empty() {
-        return Ok(Some(CardData::default()));
+        return Ok(Some(CardData {
+            title,
+            ..CardData::default()
+        }));
     }
     let raw: RawCard = serde_saphyr::from_str(yaml).map_err(|error| error.to_string())?;
     Ok(Some(CardData {
@@ -79,6 +126,7 @@ pub fn parse(text: &str) -> Result<Option<CardData>, String> {
         base_model: raw.base_model.map(OneOrMany::into_vec).unwrap_or_default(),
         pipeline_tag: raw.pipeline_tag,
         library_name: raw.library_name,
+        title,
     }))
 }
 
@@ -98,6 +146,13 @@ mod tests {
         assert_eq!(card.datasets.len(), 21);
         assert_eq!(card.datasets[0], "s2orc");
         assert_eq!(card.pipeline_tag.as_deref(), Some("sentence-similarity"));
+        assert_eq!(card.title.as_deref(), Some("all-MiniLM-L6-v2"));
+        // the front matter's comments and code blocks' comments are no title
+        assert_eq!(
+            title("---\n# yaml comment\nlicense: mit\n---\n```python\n# code\n```\n## Sub\n# Real Title #\n"),
+            Some("Real Title".to_string())
+        );
+        assert_eq!(title("no heading\n#not one\n"), None);
     }
 
     #[test]

@@ -87,7 +87,15 @@ pub fn check(
 ) -> Result<Outcome, Error> {
     let audit = inputs.run()?;
     let text = match format {
-        Format::Table => report::table::render(&audit),
+        // a table for the terminal fits it and may colour; a table written to a file is plain
+        Format::Table => report::table::render_for(
+            &audit,
+            if output.is_none() {
+                report::table::Terminal::stdout()
+            } else {
+                report::table::Terminal::PLAIN
+            },
+        ),
         Format::Json => report::json::render(&audit),
         Format::Sarif => {
             let log = report::sarif::render(&audit);
@@ -106,7 +114,7 @@ pub fn check(
         }
         Format::Junit => report::junit::render(&audit),
         Format::Github => report::github::render(&audit),
-        Format::Markdown => render_document(&audit, &inputs.manifest, ReportFormat::Markdown, None)?,
+        Format::Markdown => render_document(&audit, &inputs.manifest, ReportFormat::Markdown, None, None)?,
     };
     let stdout = match output {
         Some(path) => {
@@ -143,12 +151,14 @@ pub fn check(
     Ok(Outcome::with_status(audit.verdict >= gate, stdout))
 }
 
-/// Renders the HTML or Markdown report of an audit, with the report's provenance.
+/// Renders the HTML or Markdown report of an audit, with the report's provenance and, given a baseline, what
+/// changed since it.
 pub fn render_document(
     audit: &Audit,
     manifest: &Path,
     format: ReportFormat,
     templates: Option<&Path>,
+    changes: Option<&report::changes::Changes>,
 ) -> Result<String, Error> {
     let (git_commit, git_dirty) = report::document::git_state(&crate::bom::reader_parent(manifest));
     let provenance = report::document::Provenance {
@@ -159,20 +169,40 @@ pub fn render_document(
         git_commit,
         git_dirty,
     };
-    report::document::render(audit, &provenance, format, templates)
+    report::document::render(audit, &provenance, format, templates, changes)
         .map_err(|error| Error::msg(error.to_string()))
 }
 
 /// `aitrust report`: writes the report for people to `output`. The audit's verdict does not change the exit.
+/// `documents` are the replacement templates' directory and the baseline (an earlier JSON report).
 pub fn report(
     inputs: &AuditInputs,
     format: ReportFormat,
     output: &Path,
-    templates: Option<&Path>,
+    documents: (Option<&Path>, Option<&Path>),
     console: &mut dyn Console,
 ) -> Result<Outcome, Error> {
+    let (templates, baseline) = documents;
+    if baseline.is_some() && format == ReportFormat::Json {
+        return Err(Error::msg(
+            "--baseline adds \"what changed since the last audit\" to the HTML and Markdown reports\nhelp: the JSON report is itself the baseline of the next audit; drop --baseline, or use --format html or markdown",
+        ));
+    }
     let audit = inputs.run()?;
-    let text = render_document(&audit, &inputs.manifest, format, templates)?;
+    let changes = match baseline {
+        Some(path) => {
+            let text =
+                crate::fsutil::read_text(path, crate::fsutil::limits::INTERCHANGE).map_err(|error| {
+                    Error::msg(format!("cannot read the baseline {}: {error}", path.display()))
+                })?;
+            Some(
+                report::changes::compare(&audit, &crate::diag::display_path(path), &text)
+                    .map_err(|error| Error::msg(error.to_string()))?,
+            )
+        }
+        None => None,
+    };
+    let text = render_document(&audit, &inputs.manifest, format, templates, changes.as_ref())?;
     super::write(output, text.as_bytes())?;
     console.say(&format!(
         "wrote {} (verdict: {})",
@@ -192,7 +222,7 @@ fn append_step_summary(audit: &Audit, manifest: &Path, summary: &StepSummary, co
     let Some(path) = &summary.path else {
         return;
     };
-    let Ok(text) = render_document(audit, manifest, ReportFormat::Markdown, None) else {
+    let Ok(text) = render_document(audit, manifest, ReportFormat::Markdown, None, None) else {
         return;
     };
     let appended = std::fs::OpenOptions::new()

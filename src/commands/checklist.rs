@@ -70,7 +70,9 @@ pub fn run(options: &Options, terminal: bool, prompter: &mut dyn Prompter) -> Re
     );
     if options.status {
         return Ok(Outcome::pass(crate::report::table::checklist_status(
-            &selected, &report,
+            &selected,
+            &report,
+            crate::report::table::Terminal::stdout().width.unwrap_or(100),
         )));
     }
     let selection = match (&options.item, options.all, options.stale) {

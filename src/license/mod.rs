@@ -5,6 +5,7 @@
 pub mod assess;
 pub mod kb;
 pub mod normalize;
+pub mod packaging;
 pub mod rules;
 pub mod text;
 

@@ -84,6 +84,7 @@ pub fn render(
     provenance: &Provenance,
     format: ReportFormat,
     templates: Option<&Path>,
+    changes: Option<&super::changes::Changes>,
 ) -> Result<String, ReportError> {
     let (name, embedded) = match format {
         ReportFormat::Json => return Ok(super::json::render(audit)),
@@ -104,6 +105,9 @@ pub fn render(
         provenance => Value::from(minijinja::value::Serde(provenance)),
         lineage => lineage,
         findings_by_component => Value::from(minijinja::value::Serde(findings_by_component(audit))),
+        finding_groups => Value::from(minijinja::value::Serde(finding_groups(audit))),
+        executive => Value::from(minijinja::value::Serde(executive_summary(audit))),
+        changes => changes.map(|c| Value::from(minijinja::value::Serde(c))),
     };
     let items = (audit.components.len() + audit.findings.len()) as u64;
     let fuel = RENDER_FUEL.saturating_add(RENDER_FUEL_PER_ITEM.saturating_mul(items));
@@ -143,6 +147,236 @@ fn findings_by_component(audit: &Audit) -> std::collections::BTreeMap<&str, Vec<
         }
     }
     map
+}
+
+/// The findings in groups, each finding once: the project's, then each component's in the manifest's order,
+/// then the checklist's; within a group errors first.
+#[derive(Serialize)]
+struct FindingGroup<'a> {
+    /// "project", a component id, or "checklist".
+    title: String,
+    /// The component's kind, for a component.
+    kind: Option<&'static str>,
+    findings: Vec<&'a crate::findings::Finding>,
+    errors: usize,
+    warnings: usize,
+}
+
+fn finding_groups(audit: &Audit) -> Vec<FindingGroup<'_>> {
+    let mut project = Vec::new();
+    let mut checklist = Vec::new();
+    let mut by_component = findings_by_component(audit);
+    for finding in &audit.findings {
+        match finding.component.as_deref() {
+            Some(id) if by_component.contains_key(id) => {}
+            _ if finding.check == "checklist" => checklist.push(finding),
+            _ => project.push(finding),
+        }
+    }
+    fn group<'a>(
+        title: String,
+        kind: Option<&'static str>,
+        mut findings: Vec<&'a crate::findings::Finding>,
+    ) -> FindingGroup<'a> {
+        // stable: the audit's order within a severity
+        findings.sort_by_key(|f| f.severity);
+        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        FindingGroup {
+            title,
+            kind,
+            errors: count(crate::findings::Severity::Error),
+            warnings: count(crate::findings::Severity::Warning),
+            findings,
+        }
+    }
+    let mut groups = Vec::new();
+    if !project.is_empty() {
+        groups.push(group("project".to_string(), None, project));
+    }
+    for component in &audit.components {
+        let findings = by_component.remove(component.id.as_str()).unwrap_or_default();
+        if !findings.is_empty() {
+            groups.push(group(
+                component.id.clone(),
+                Some(component.kind.as_str()),
+                findings,
+            ));
+        }
+    }
+    if !checklist.is_empty() {
+        groups.push(group("checklist".to_string(), None, checklist));
+    }
+    groups
+}
+
+/// The executive summary: a few sentences a compliance officer reads first, each computed from the audit
+/// (aitrust's words with backtick code spans; the templates render them).
+pub fn executive_summary(audit: &Audit) -> Vec<String> {
+    use crate::findings::Severity;
+    use crate::license::rules::LicenseVerdict;
+    let s = &audit.summary;
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let items = &audit.checklist.items;
+    let open = items
+        .iter()
+        .filter(|i| i.status == crate::checklist::ItemStatus::Open)
+        .count();
+    let failed_items = items
+        .iter()
+        .filter(|i| i.status == crate::checklist::ItemStatus::Fail)
+        .count();
+    let mut sentences = Vec::new();
+    sentences.push(match audit.verdict {
+        super::Verdict::Fail => format!(
+            "Do not deploy yet: {} must be resolved first{}.",
+            count(s.errors, "error", "errors"),
+            if s.warnings > 0 {
+                format!(
+                    ", and {} then need a decision",
+                    count(s.warnings, "warning", "warnings")
+                )
+            } else {
+                String::new()
+            }
+        ),
+        super::Verdict::Review => format!(
+            "Nothing failed, but a person must decide before deployment: {} and {} are open.",
+            count(s.warnings, "warning", "warnings"),
+            count(open, "checklist item", "checklist items")
+        ),
+        super::Verdict::Pass => {
+            "Ready to deploy on the evidence: no error, no warning and no open checklist item.".to_string()
+        }
+    });
+    let models = audit
+        .components
+        .iter()
+        .filter(|c| c.kind == crate::bom::ComponentKind::Model)
+        .count();
+    let datasets = audit.components.len() - models;
+    sentences.push(format!(
+        "The audit covers {} and {} declared in `{}`.",
+        count(models, "model", "models"),
+        count(datasets, "dataset", "datasets"),
+        audit.manifest.path
+    ));
+    let with = |verdict: LicenseVerdict| -> Vec<&str> {
+        audit
+            .components
+            .iter()
+            .filter(|c| c.license_verdict == Some(verdict))
+            .map(|c| c.id.as_str())
+            .collect()
+    };
+    let list = |ids: &[&str]| {
+        let shown: Vec<String> = ids.iter().take(5).map(|id| format!("`{id}`")).collect();
+        let more = ids.len().saturating_sub(5);
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    let (denied, review, obliged) = (
+        with(LicenseVerdict::Deny),
+        with(LicenseVerdict::NeedsReview),
+        with(LicenseVerdict::AllowWithObligations),
+    );
+    let unlicensed: Vec<&str> = audit
+        .components
+        .iter()
+        .filter(|c| c.license.is_none())
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut licenses = Vec::new();
+    if !denied.is_empty() {
+        licenses.push(format!("the terms forbid this use of {}", list(&denied)));
+    }
+    if !review.is_empty() {
+        licenses.push(format!(
+            "{} need{} a person's review",
+            list(&review),
+            if review.len() == 1 { "s" } else { "" }
+        ));
+    }
+    if !unlicensed.is_empty() {
+        licenses.push(format!(
+            "{} declare{} no license",
+            list(&unlicensed),
+            if unlicensed.len() == 1 { "s" } else { "" }
+        ));
+    }
+    if !obliged.is_empty() {
+        licenses.push(format!(
+            "{} may be used if the listed obligations are met",
+            count(obliged.len(), "component", "components")
+        ));
+    }
+    sentences.push(if licenses.is_empty() {
+        "Licenses: every component's terms allow this use without obligations.".to_string()
+    } else {
+        format!("Licenses: {}.", licenses.join("; "))
+    });
+    let local: Vec<_> = audit
+        .components
+        .iter()
+        .filter(|c| c.integrity != super::IntegrityStatus::NotLocal)
+        .collect();
+    let failed: Vec<&str> = local
+        .iter()
+        .filter(|c| c.integrity == super::IntegrityStatus::Failed)
+        .map(|c| c.id.as_str())
+        .collect();
+    sentences.push(if failed.is_empty() {
+        format!(
+            "Integrity: {} of {} local components match their pinned digests{}.",
+            local.len(),
+            local.len(),
+            match audit.components.len() - local.len() {
+                0 => String::new(),
+                remote => format!("; {} not held locally", count(remote, "is", "are")),
+            }
+        )
+    } else {
+        format!(
+            "Integrity: {} do{} not match what the manifest pins ({}).",
+            list(&failed),
+            if failed.len() == 1 { "es" } else { "" },
+            count(failed.len(), "component", "components")
+        )
+    });
+    // the most frequent error codes, the blockers
+    let mut codes: Vec<(&str, usize)> = Vec::new();
+    for finding in audit.findings.iter().filter(|f| f.severity == Severity::Error) {
+        match codes.iter_mut().find(|(code, _)| *code == finding.code) {
+            Some(entry) => entry.1 += 1,
+            None => codes.push((&finding.code, 1)),
+        }
+    }
+    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !codes.is_empty() {
+        let named: Vec<String> = codes
+            .iter()
+            .take(4)
+            .map(|(code, n)| {
+                let title = crate::findings::Code::parse(code).map_or("", |c| c.doc().title);
+                format!("{code} ({}) ×{n}", title.to_lowercase())
+            })
+            .collect();
+        sentences.push(format!("What blocks it: {}.", named.join("; ")));
+    }
+    sentences.push(format!(
+        "Checklist `{}`: {} of {} items pass, {} fail, {} open.",
+        audit.checklist.id,
+        items
+            .iter()
+            .filter(|i| i.status == crate::checklist::ItemStatus::Pass)
+            .count(),
+        items.len(),
+        failed_items,
+        open
+    ));
+    sentences
 }
 
 /// Fuel for one render, plus [`RENDER_FUEL_PER_ITEM`] for every component and finding (a nested loop over

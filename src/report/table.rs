@@ -3,28 +3,87 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{ContentArrangement, Table, presets};
+use anstyle::{AnsiColor, Style};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 
 use super::{Audit, IntegrityStatus, Verdict};
 use crate::checklist::ItemStatus;
 use crate::findings::{Code, Finding, Severity};
 
-/// Renders the audit for a terminal or a CI log.
+/// What the table is shown on: whether it may colour, and how wide it may be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// ANSI colours.
+    pub color: bool,
+    /// The width to fit, in columns; `None` leaves lines as long as they are (a file, a pipe, a CI log).
+    pub width: Option<u16>,
+}
+
+impl Terminal {
+    /// Plain text of any width: for files, pipes and snapshots.
+    pub const PLAIN: Self = Self {
+        color: false,
+        width: None,
+    };
+
+    /// Standard output as it is: colour by anstream's rules (`NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`,
+    /// `TERM=dumb` and whether it is a terminal), the width from `COLUMNS` or the terminal itself. A pipe or a
+    /// file gets no width limit unless `COLUMNS` sets one.
+    pub fn stdout() -> Self {
+        let stdout = std::io::stdout();
+        let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|columns| columns.trim().parse::<u16>().ok())
+            .or_else(|| terminal_size::terminal_size_of(&stdout).map(|(width, _)| width.0))
+            .map(|width| width.max(MIN_WIDTH));
+        Self { color, width }
+    }
+
+    fn paint(self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Below this, wrapping would make the table unreadable; lines then overflow instead.
+const MIN_WIDTH: u16 = 60;
+
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+const BOLD: Style = Style::new().bold();
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
+        Severity::Note => CYAN,
+    }
+}
+
+/// Renders the audit as plain text (a file, a pipe, a snapshot).
 pub fn render(audit: &Audit) -> String {
+    render_for(audit, Terminal::PLAIN)
+}
+
+/// Renders the audit for a terminal or a CI log: coloured when `terminal.color`, fitted to `terminal.width`
+/// (the least important table columns are left out first, then cells wrap; messages wrap at word boundaries).
+pub fn render_for(audit: &Audit, terminal: Terminal) -> String {
     let mut out = String::new();
     let summary = &audit.summary;
     let verdict = match audit.verdict {
-        Verdict::Pass => "PASS",
-        Verdict::Review => "REVIEW",
-        Verdict::Fail => "FAIL",
+        Verdict::Pass => terminal.paint(GREEN, "PASS"),
+        Verdict::Review => terminal.paint(YELLOW, "REVIEW"),
+        Verdict::Fail => terminal.paint(RED, "FAIL"),
     };
-    let _ = writeln!(
-        out,
-        "aitrust {}: audit of {}",
-        audit.tool.version, audit.manifest.path
-    );
-    let _ = writeln!(
-        out,
+    let title = format!("aitrust {}: audit of {}", audit.tool.version, audit.manifest.path);
+    let _ = writeln!(out, "{}", wrap(terminal, &title, "", "  "));
+    let line = format!(
         "verdict: {verdict} ({} component{}, {} error{}, {} warning{}, {} note{})",
         summary.components,
         plural(summary.components),
@@ -35,45 +94,86 @@ pub fn render(audit: &Audit) -> String {
         summary.notes,
         plural(summary.notes),
     );
+    let _ = writeln!(out, "{}", wrap(terminal, &line, "", "  "));
     if audit.verdict == Verdict::Review {
         let _ = writeln!(
             out,
-            "Nothing failed, but a person must decide what is listed below before deployment (`--deny review` makes this exit 1)."
+            "{}",
+            wrap(
+                terminal,
+                "Nothing failed, but a person must decide what is listed below before deployment (`--deny review` makes this exit 1).",
+                "",
+                "",
+            )
         );
     }
     out.push('\n');
     if !audit.components.is_empty() {
-        out.push_str(&components_table(audit));
+        out.push_str(&components_table(audit, terminal));
         out.push('\n');
     }
-    render_findings(audit, &mut out);
-    render_obligations(audit, &mut out);
-    render_checklist(audit, &mut out);
-    render_next_steps(audit, &mut out);
+    render_findings(audit, terminal, &mut out);
+    render_obligations(audit, terminal, &mut out);
+    render_checklist(audit, terminal, &mut out);
+    render_next_steps(audit, terminal, &mut out);
     out
+}
+
+/// `text` wrapped to the terminal's width at word boundaries (never inside a word: URLs and paths stay whole),
+/// the first line after `first`, the others after `rest`.
+fn wrap(terminal: Terminal, text: &str, first: &str, rest: &str) -> String {
+    match terminal.width {
+        Some(width) => textwrap::fill(
+            text,
+            textwrap::Options::new(usize::from(width))
+                .initial_indent(first)
+                .subsequent_indent(rest)
+                .break_words(false),
+        ),
+        None => format!("{first}{text}"),
+    }
+}
+
+/// The components table's columns, in the order shown, with the order in which they are left out when the
+/// terminal is too narrow (lower goes first; `None` is never left out).
+const COLUMNS: [(&str, Option<u8>); 10] = [
+    ("component", None),
+    ("kind", Some(3)),
+    ("source", Some(4)),
+    ("license", None),
+    ("verdict", None),
+    ("files", Some(2)),
+    ("integrity", None),
+    ("docs", Some(0)),
+    ("upkeep", Some(1)),
+    ("findings", None),
+];
+
+/// The width a table of these column content widths takes in the condensed UTF-8 style: a border before
+/// every column and after the last, one space of padding each side.
+fn table_width(widths: impl Iterator<Item = u16>) -> usize {
+    let mut total = 1;
+    for width in widths {
+        total += usize::from(width) + 3;
+    }
+    total
 }
 
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn components_table(audit: &Audit) -> String {
+fn components_table(audit: &Audit, terminal: Terminal) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
-            "component",
-            "kind",
-            "source",
-            "license",
-            "verdict",
-            "files",
-            "integrity",
-            "docs",
-            "upkeep",
-            "findings",
-        ]);
+        .set_header(COLUMNS.map(|(name, _)| Cell::new(name).add_attribute(comfy_table::Attribute::Bold)));
+    if terminal.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
     // (component, severity) → count, counted once: the table stays linear in components + findings
     let mut counts: std::collections::HashMap<(&str, Severity), usize> = std::collections::HashMap::new();
     for finding in &audit.findings {
@@ -88,7 +188,8 @@ fn components_table(audit: &Audit) -> String {
                 .copied()
                 .unwrap_or(0)
         };
-        let findings = match (count(Severity::Error), count(Severity::Warning)) {
+        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+        let findings = match (errors, warnings) {
             (0, 0) => "-".to_string(),
             (errors, 0) => format!("{errors} error{}", plural(errors)),
             (0, warnings) => format!("{warnings} warning{}", plural(warnings)),
@@ -98,46 +199,119 @@ fn components_table(audit: &Audit) -> String {
                 plural(warnings)
             ),
         };
-        let integrity = match component.integrity {
-            IntegrityStatus::Verified => "verified",
-            IntegrityStatus::Failed => "FAILED",
-            IntegrityStatus::NotLocal => "not local",
+        let (integrity, integrity_color) = match component.integrity {
+            IntegrityStatus::Verified => ("verified", Some(Color::Green)),
+            IntegrityStatus::Failed => ("FAILED", Some(Color::Red)),
+            IntegrityStatus::NotLocal => ("not local", None),
+        };
+        let verdict_color = component.license_verdict.map(|verdict| match verdict {
+            crate::license::rules::LicenseVerdict::Deny => Color::Red,
+            crate::license::rules::LicenseVerdict::NeedsReview => Color::Yellow,
+            crate::license::rules::LicenseVerdict::Allow
+            | crate::license::rules::LicenseVerdict::AllowWithObligations => Color::Green,
+        });
+        let findings_color = match (errors, warnings) {
+            (0, 0) => None,
+            (0, _) => Some(Color::Yellow),
+            _ => Some(Color::Red),
+        };
+        let colored = |text: String, color: Option<Color>| match color {
+            Some(color) => Cell::new(text).fg(color),
+            None => Cell::new(text),
         };
         table.add_row([
-            component.id.clone(),
-            component.kind.as_str().to_string(),
-            component.source.as_str().to_string(),
-            component.license.clone().unwrap_or_else(|| "(none)".to_string()),
-            component
-                .license_verdict
-                .map_or("-", |verdict| verdict.as_str())
-                .to_string(),
-            match component.files_remote {
+            Cell::new(&component.id),
+            Cell::new(component.kind.as_str()),
+            Cell::new(component.source.as_str()),
+            Cell::new(component.license.as_deref().unwrap_or("(none)")),
+            colored(
+                component
+                    .license_verdict
+                    .map_or("-", |verdict| verdict.as_str())
+                    .to_string(),
+                verdict_color,
+            ),
+            Cell::new(match component.files_remote {
                 0 => component.files.to_string(),
                 remote => format!("{} ({remote} remote)", component.files),
-            },
-            integrity.to_string(),
-            component
-                .documentation
-                .as_ref()
-                .filter(|d| d.card.is_some())
-                .map_or("no card".to_string(), |d| format!("{}%", d.score)),
-            component
-                .activity
-                .as_ref()
-                .map_or("-".to_string(), |a| match a.age_days {
-                    Some(days) if a.status != "unknown" => format!("{} ({days}d)", a.status),
-                    _ => a.status.clone(),
-                }),
-            findings,
+            }),
+            colored(integrity.to_string(), integrity_color),
+            Cell::new(
+                component
+                    .documentation
+                    .as_ref()
+                    .filter(|d| d.card.is_some())
+                    .map_or("no card".to_string(), |d| format!("{}%", d.score)),
+            ),
+            Cell::new(
+                component
+                    .activity
+                    .as_ref()
+                    .map_or("-".to_string(), |a| match a.age_days {
+                        Some(days) if a.status != "unknown" => format!("{} ({days}d)", a.status),
+                        _ => a.status.clone(),
+                    }),
+            ),
+            colored(findings, findings_color),
         ]);
     }
+    let left_out = fit(&mut table, terminal.width);
     let mut text = table.to_string();
     text.push('\n');
+    if !left_out.is_empty() {
+        let note = format!(
+            "(left out to fit {} columns: {}; `--format json` has every column)",
+            terminal.width.unwrap_or_default(),
+            left_out.join(", ")
+        );
+        let _ = writeln!(text, "{}", wrap(terminal, &note, "", " "));
+    }
     text
 }
 
-fn render_findings(audit: &Audit, out: &mut String) {
+/// Fits the table to `width`: leaves out the least important columns first, then lets the rest wrap. Returns
+/// the names of the columns left out.
+fn fit(table: &mut Table, width: Option<u16>) -> Vec<&'static str> {
+    let Some(width) = width else {
+        return Vec::new();
+    };
+    let content = table.column_max_content_widths();
+    let mut shown: Vec<bool> = vec![true; COLUMNS.len()];
+    let mut left_out = Vec::new();
+    let mut droppable: Vec<(u8, usize)> = COLUMNS
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (_, rank))| rank.map(|rank| (rank, index)))
+        .collect();
+    droppable.sort_unstable();
+    for (_, index) in droppable {
+        let needed = table_width(
+            content
+                .iter()
+                .zip(&shown)
+                .filter(|(_, shown)| **shown)
+                .map(|(width, _)| *width),
+        );
+        if needed <= usize::from(width) {
+            break;
+        }
+        shown[index] = false;
+        left_out.push(COLUMNS[index].0);
+    }
+    for (index, column) in table.column_iter_mut().enumerate() {
+        if !shown.get(index).copied().unwrap_or(true) {
+            column.set_constraint(ColumnConstraint::Hidden);
+        }
+    }
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    // keep the order of the table, not of leaving out
+    left_out.sort_by_key(|name| COLUMNS.iter().position(|(column, _)| column == name));
+    left_out
+}
+
+fn render_findings(audit: &Audit, terminal: Terminal, out: &mut String) {
     if audit.findings.is_empty() {
         out.push_str("No findings.\n\n");
         return;
@@ -158,59 +332,79 @@ fn render_findings(audit: &Audit, out: &mut String) {
                 }
                 None => "project".to_string(),
             };
-            let _ = writeln!(out, "\n  {heading}");
+            let _ = writeln!(
+                out,
+                "\n{}",
+                wrap(terminal, &terminal.paint(BOLD, &heading), "  ", "    ")
+            );
         }
         if finding.check == "checklist" {
             // One line each: the help is the same for every item and stands in the heading.
-            let _ = writeln!(
-                out,
-                "    {:<7} {}  {}",
-                finding.severity.as_str(),
-                finding.code,
-                finding.message
+            let label = terminal.paint(
+                severity_style(finding.severity),
+                &format!("{:<7}", finding.severity.as_str()),
             );
+            let line = format!("{label} {}  {}", finding.code, finding.message);
+            let _ = writeln!(out, "{}", wrap(terminal, &line, "    ", "                    "));
         } else {
-            render_finding(finding, out);
+            render_finding(finding, terminal, out);
         }
     }
     out.push('\n');
 }
 
-fn render_finding(finding: &Finding, out: &mut String) {
+fn render_finding(finding: &Finding, terminal: Terminal, out: &mut String) {
     let at = finding
         .location
         .as_ref()
         .map(|l| format!("  {}:{}", l.path, l.line))
         .unwrap_or_default();
-    let _ = writeln!(out, "    {:<7} {}{at}", finding.severity.as_str(), finding.code);
-    let _ = writeln!(out, "            {}", finding.message);
-    let _ = writeln!(out, "            help: {}", finding.help);
+    let label = terminal.paint(
+        severity_style(finding.severity),
+        &format!("{:<7}", finding.severity.as_str()),
+    );
+    let _ = writeln!(out, "    {label} {}{at}", terminal.paint(BOLD, &finding.code));
+    let indent = "            ";
+    let _ = writeln!(out, "{}", wrap(terminal, &finding.message, indent, indent));
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            terminal,
+            &finding.help,
+            &format!("{indent}help: "),
+            &format!("{indent}      ")
+        )
+    );
 }
 
-fn render_obligations(audit: &Audit, out: &mut String) {
+fn render_obligations(audit: &Audit, terminal: Terminal, out: &mut String) {
     if audit.components.iter().all(|c| c.obligations.is_empty()) {
         return;
     }
     out.push_str("Obligations\n");
     for component in audit.components.iter().filter(|c| !c.obligations.is_empty()) {
-        let _ = writeln!(out, "\n  {} ({})", component.id, component.kind.as_str());
+        let heading = terminal.paint(BOLD, &format!("{} ({})", component.id, component.kind.as_str()));
+        let _ = writeln!(out, "\n{}", wrap(terminal, &heading, "  ", "    "));
         for obligation in &component.obligations {
-            let _ = writeln!(out, "    - {obligation}");
+            let _ = writeln!(out, "{}", wrap(terminal, obligation, "    - ", "      "));
         }
     }
     out.push('\n');
 }
 
-/// Every item of a checklist with its status and answer (`aitrust checklist --status`).
+/// Every item of a checklist with its status and answer (`aitrust checklist --status`), fitted to `width`.
 pub fn checklist_status(
     checklist: &crate::checklist::Checklist,
     report: &crate::checklist::ChecklistReport,
+    width: u16,
 ) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
+        .force_no_tty()
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(100)
+        .set_width(width)
         .set_header(["item", "status", "why", "answer"]);
     for item in &report.items {
         let answer = item.answer.as_ref().map_or_else(
@@ -251,7 +445,7 @@ pub fn checklist_status(
     )
 }
 
-fn render_checklist(audit: &Audit, out: &mut String) {
+fn render_checklist(audit: &Audit, terminal: Terminal, out: &mut String) {
     let count = |status| {
         audit
             .checklist
@@ -260,18 +454,18 @@ fn render_checklist(audit: &Audit, out: &mut String) {
             .filter(|item| item.status == status)
             .count()
     };
-    let _ = writeln!(
-        out,
-        "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable\n",
+    let line = format!(
+        "Checklist `{}`: {} pass, {} fail, {} open, {} not applicable",
         audit.checklist.id,
         count(ItemStatus::Pass),
         count(ItemStatus::Fail),
         count(ItemStatus::Open),
         count(ItemStatus::NotApplicable),
     );
+    let _ = writeln!(out, "{}\n", wrap(terminal, &line, "", "  "));
 }
 
-fn render_next_steps(audit: &Audit, out: &mut String) {
+fn render_next_steps(audit: &Audit, terminal: Terminal, out: &mut String) {
     out.push_str("What to do next\n");
     let mut codes: Vec<(&str, Severity, usize)> = Vec::new();
     for finding in audit.findings.iter().filter(|f| f.severity != Severity::Note) {
@@ -290,11 +484,15 @@ fn render_next_steps(audit: &Audit, out: &mut String) {
     }
     for (step, (code, severity, count)) in codes.iter().enumerate() {
         let title = Code::parse(code).map_or("", |c| c.doc().title);
+        let line = format!(
+            "{code} ({}, {count}x): {title}. `aitrust explain {code}`",
+            severity.as_str()
+        );
+        let number = format!("  {}. ", step + 1);
         let _ = writeln!(
             out,
-            "  {}. {code} ({}, {count}x): {title}. `aitrust explain {code}`",
-            step + 1,
-            severity.as_str()
+            "{}",
+            wrap(terminal, &line, &number, &" ".repeat(number.len()))
         );
     }
 }

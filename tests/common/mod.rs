@@ -47,7 +47,11 @@ pub fn aitrust(cwd: &Path, args: &[&str]) -> Output {
         .unwrap()
         .current_dir(cwd)
         .env_remove("CI")
+        // the width the snapshots are taken at; colour only where a test asks for it
         .env("COLUMNS", "100")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env_remove("NO_COLOR")
         .args(args)
         .output()
         .unwrap()

@@ -239,6 +239,7 @@ pub fn assess(bom: &Bom, kb: &KnowledgeBase) -> Assessment {
         issues.extend(extra.remove(id).unwrap_or_default());
         issues.extend(card_issue(component, mine.normalized.as_ref(), bom, kb));
         issues.extend(license_file_issue(component, mine.normalized.as_ref(), bom, kb));
+        issues.extend(packaging_issue(component, mine.normalized.as_ref(), bom, kb));
         let screened = prohibited_uses(component, &own, bom, kb);
         let verdict = if screened.is_empty() {
             judgement.verdict
@@ -372,6 +373,43 @@ fn license_file_issue(
             "the LICENSE file decides: declare `license = \"{}\"` if it is the component's license, or find out why the file differs",
             found.id
         ),
+    })
+}
+
+/// A package that bundles the component (a wheel's dist-info that lists its files, a `pyproject.toml` or
+/// `package.json` between it and the project root; see [`crate::license::packaging`]) declaring another license
+/// than the manifest: a repackager cannot relicense a model, so one of the two is a relabel (LIC009).
+fn packaging_issue(
+    component: &Component,
+    declared: Option<&super::Normalized>,
+    bom: &Bom,
+    kb: &KnowledgeBase,
+) -> Option<Issue> {
+    let declared = declared?;
+    let path = component.path.as_ref()?.value.under(&bom.root);
+    let directory = if path.is_dir() {
+        path
+    } else {
+        path.parent()?.to_path_buf()
+    };
+    let packaged = super::packaging::find(&bom.root, &directory)?;
+    let in_package = normalize(&packaged.license, kb).ok()?;
+    let mut a = rules::leaves(&in_package.expression);
+    let mut b = rules::leaves(&declared.expression);
+    a.sort();
+    b.sort();
+    if a == b {
+        return None;
+    }
+    Some(Issue {
+        code: Code::Lic009,
+        severity: None,
+        span: component.license.as_ref().map_or(component.id.span, |l| l.span),
+        message: format!(
+            "the package that ships it says {} ({}), the manifest says {}: a relabel",
+            in_package.canonical, packaged.file, declared.canonical
+        ),
+        help: "whoever repackages a model cannot change its license: the publisher's license (card, LICENSE file) decides; keep it in the manifest, and ask the packager to correct the package's metadata".into(),
     })
 }
 
