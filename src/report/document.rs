@@ -327,7 +327,12 @@ pub fn executive_summary(audit: &Audit) -> Vec<String> {
         .filter(|c| c.integrity == super::IntegrityStatus::Failed)
         .map(|c| c.id.as_str())
         .collect();
-    sentences.push(if failed.is_empty() {
+    sentences.push(if local.is_empty() {
+        format!(
+            "Integrity: no component is held locally, so nothing was hashed ({} not local).",
+            audit.components.len()
+        )
+    } else if failed.is_empty() {
         format!(
             "Integrity: {} of {} local components match their pinned digests{}.",
             local.len(),
@@ -433,6 +438,9 @@ fn render_bounded(
     environment.add_filter("html_inline", |text: String| {
         Value::from_safe_string(html_inline(&text))
     });
+    environment.add_filter("evidence_html", |evidence: Vec<String>| {
+        Value::from_safe_string(evidence_html(&evidence))
+    });
     environment.add_filter("code_link", |code: String| {
         Value::from_safe_string(code_link(&code))
     });
@@ -535,6 +543,36 @@ fn code_spans(
         }
     }
     out
+}
+
+/// A checklist item's automated evidence, compactly: the findings it cites as their codes (linked, counted:
+/// the findings themselves are listed once, under their component) and any other evidence as text.
+pub fn evidence_html(evidence: &[String]) -> String {
+    let mut codes: Vec<(&str, usize)> = Vec::new();
+    let mut other = Vec::new();
+    for line in evidence {
+        let first = line.split(' ').next().unwrap_or_default();
+        if crate::findings::Code::parse(first).is_some() {
+            match codes.iter_mut().find(|(code, _)| *code == first) {
+                Some(entry) => entry.1 += 1,
+                None => codes.push((first, 1)),
+            }
+        } else {
+            other.push(html_inline(line));
+        }
+    }
+    let mut parts: Vec<String> = codes
+        .iter()
+        .map(|(code, count)| {
+            if *count > 1 {
+                format!("{} ×{count}", code_link(code))
+            } else {
+                code_link(code)
+            }
+        })
+        .collect();
+    parts.extend(other);
+    parts.join(" · ")
 }
 
 /// A finding code linked to its documentation (`docs/findings.md#lic003`).

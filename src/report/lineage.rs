@@ -84,7 +84,24 @@ fn layers(parents: &[Vec<(usize, bool)>]) -> Vec<usize> {
                 .unwrap_or(0),
         );
     }
-    depth.into_iter().map(|d| d.unwrap_or(0)).collect()
+    let mut layer: Vec<usize> = depth.into_iter().map(|d| d.unwrap_or(0)).collect();
+    // a source (training data, a root model) sits just before its nearest child rather than in the first
+    // layer: edges stay short and a long lineage's datasets spread over its layers instead of one tall column
+    let mut nearest_child: Vec<Option<usize>> = vec![None; parents.len()];
+    for (child, list) in parents.iter().enumerate() {
+        for &(parent, _) in list {
+            let at = &mut nearest_child[parent];
+            *at = Some(at.map_or(layer[child], |l| l.min(layer[child])));
+        }
+    }
+    for (at, list) in parents.iter().enumerate() {
+        if list.is_empty()
+            && let Some(child) = nearest_child[at]
+        {
+            layer[at] = child.saturating_sub(1);
+        }
+    }
+    layer
 }
 
 /// A node of the layered graph: a component, or a placeholder an edge passes through.
@@ -321,8 +338,8 @@ pub fn svg(audit: &Audit) -> Option<String> {
     }
     let columns = layered.order.len();
     // at least as wide as the legend
-    let width = (MARGIN * 2 + columns * WIDTH + columns.saturating_sub(1) * COLUMN_GAP).max(760);
-    let height = tallest + MARGIN + 44;
+    let width = (MARGIN * 2 + columns * WIDTH + columns.saturating_sub(1) * COLUMN_GAP).max(560);
+    let height = tallest + MARGIN + 62;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Lineage graph\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\
 <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#5b6472\"/></marker></defs>\n"
@@ -440,15 +457,17 @@ pub fn svg(audit: &Audit) -> Option<String> {
             x + BAND + 8,
             y + 36,
             component.kind.as_str(),
-            escape(&truncate(&license_text, 30))
+            escape(&truncate(&license_text, 26))
         );
     }
-    let legend_y = height - 30;
+    let legend_y = height - 48;
     let _ = writeln!(
         svg,
-        "<text x=\"{MARGIN}\" y=\"{legend_y}\" fill=\"#4a5160\">solid: derives from · dashed: trained on · fill: red errors or denied, amber warnings or needs review, green neither</text>\n\
-<text x=\"{MARGIN}\" y=\"{}\" fill=\"#4a5160\">left band: <tspan fill=\"#2f855a\">■</tspan> permissive <tspan fill=\"#2b6cb0\">■</tspan> conditions <tspan fill=\"#6b46c1\">■</tspan> non-commercial or research-only <tspan fill=\"#8a94a3\">■</tspan> unknown · hover a node for its full name and license</text>\n</svg>",
-        legend_y + 18
+        "<text x=\"{MARGIN}\" y=\"{legend_y}\" fill=\"#4a5160\">solid: derives from · dashed: trained on · hover a node for its full name and license</text>\n\
+<text x=\"{MARGIN}\" y=\"{}\" fill=\"#4a5160\">fill: red errors or denied · amber warnings or needs review · green neither</text>\n\
+<text x=\"{MARGIN}\" y=\"{}\" fill=\"#4a5160\">left band: <tspan fill=\"#2f855a\">■</tspan> permissive <tspan fill=\"#2b6cb0\">■</tspan> conditions <tspan fill=\"#6b46c1\">■</tspan> non-commercial or research-only <tspan fill=\"#8a94a3\">■</tspan> unknown</text>\n</svg>",
+        legend_y + 17,
+        legend_y + 34
     );
     Some(svg)
 }
