@@ -393,3 +393,87 @@ fn init_on_a_packaged_model_names_it_and_marks_the_relabel() {
             .all(|f| f["component"] == "all-minilm-l6-v2")
     );
 }
+
+/// A GGUF file with metadata as llama.cpp's converter writes it (GGUF v3: `general.license`,
+/// `general.base_model.count` and `general.base_model.0.repo_url`).
+fn gguf(strings: &[(&str, &str)]) -> Vec<u8> {
+    let mut bytes = b"GGUF".to_vec();
+    bytes.extend(3u32.to_le_bytes());
+    bytes.extend(0u64.to_le_bytes());
+    bytes.extend((strings.len() as u64 + 1).to_le_bytes());
+    let text = |bytes: &mut Vec<u8>, s: &str| {
+        bytes.extend((s.len() as u64).to_le_bytes());
+        bytes.extend(s.as_bytes());
+    };
+    text(&mut bytes, "general.base_model.count");
+    bytes.extend(4u32.to_le_bytes());
+    bytes.extend(1u32.to_le_bytes());
+    for (key, value) in strings {
+        text(&mut bytes, key);
+        bytes.extend(8u32.to_le_bytes());
+        text(&mut bytes, value);
+    }
+    bytes
+}
+
+/// A GGUF quantization: as a single file its own metadata names the license and the base model; in a
+/// directory with a card, the card's `base_model_relation` is taken as stated.
+#[test]
+fn init_reads_a_gguf_quantizations_lineage() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("models")).unwrap();
+    std::fs::write(
+        dir.path().join("models/Llama-3.1-8B-Instruct-Q4_K_M.gguf"),
+        gguf(&[
+            ("general.name", "Llama 3.1 8B Instruct"),
+            ("general.license", "llama3.1"),
+            (
+                "general.base_model.0.repo_url",
+                "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct",
+            ),
+        ]),
+    )
+    .unwrap();
+    let card_dir = dir.path().join("qwen-gguf");
+    std::fs::create_dir_all(&card_dir).unwrap();
+    std::fs::write(
+        card_dir.join("README.md"),
+        "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-0.5B-Instruct\nbase_model_relation: quantized\n---\n# Qwen2.5 0.5B Instruct GGUF\n",
+    )
+    .unwrap();
+    std::fs::write(
+        card_dir.join("qwen2.5-0.5b-instruct-q8_0.gguf"),
+        gguf(&[("general.license", "apache-2.0")]),
+    )
+    .unwrap();
+    let output = aitrust(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    assert!(
+        manifest.contains("license = \"llama3.1\"        # from the GGUF metadata (general.license)"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("base_model = [\"llama-3-1-8b-instruct\"]"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("name = \"meta-llama/Llama-3.1-8B-Instruct\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("relation = \"quantized\"        # the card's base_model_relation"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("relation = \"quantized\"        # GGUF weights"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("name = \"Qwen/Qwen2.5-0.5B-Instruct\""),
+        "{manifest}"
+    );
+    // the manifest loads; the open questions are the stubs' pins and licenses
+    let (code, report) = json_report(dir.path(), &[]);
+    assert!(code < 2, "{report}");
+}

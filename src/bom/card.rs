@@ -14,6 +14,8 @@ pub struct CardData {
     pub datasets: Vec<String>,
     /// `base_model`.
     pub base_model: Vec<String>,
+    /// `base_model_relation` (the Hub's values: `adapter`, `merge`, `quantized`, `finetune`).
+    pub base_model_relation: Option<String>,
     /// `pipeline_tag`.
     pub pipeline_tag: Option<String>,
     /// `library_name`.
@@ -44,6 +46,7 @@ struct RawCard {
     license_name: Option<String>,
     datasets: Option<OneOrMany>,
     base_model: Option<OneOrMany>,
+    base_model_relation: Option<String>,
     pipeline_tag: Option<String>,
     library_name: Option<String>,
 }
@@ -124,6 +127,7 @@ pub fn parse(text: &str) -> Result<Option<CardData>, String> {
         license_name: raw.license_name,
         datasets: raw.datasets.map(OneOrMany::into_vec).unwrap_or_default(),
         base_model: raw.base_model.map(OneOrMany::into_vec).unwrap_or_default(),
+        base_model_relation: raw.base_model_relation,
         pipeline_tag: raw.pipeline_tag,
         library_name: raw.library_name,
         title,

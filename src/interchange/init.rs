@@ -431,10 +431,64 @@ fn json_field(path: &Path, field: &str) -> Option<String> {
 
 /// What a model directory says of its lineage: base models from the card, `config.json`'s `_name_or_path` and
 /// a PEFT `adapter_config.json`'s `base_model_name_or_path` (which makes it an adapter).
-fn lineage(root: &Path, component: &Discovered) -> (Vec<String>, Option<&'static str>) {
+/// What a GGUF file's own metadata says of the model (llama.cpp's converter writes these `general.*` keys).
+#[derive(Debug, Default)]
+struct GgufFacts {
+    /// `general.base_model.N.repo_url` on the Hub, as `org/name`.
+    bases: Vec<String>,
+    /// `general.license`.
+    license: Option<String>,
+    /// `general.name`.
+    name: Option<String>,
+}
+
+/// The metadata of the component's first GGUF file (the single file, or the first in the directory), read from
+/// its header through a checked handle; `None` when there is none or it is not valid GGUF.
+fn gguf_facts(root: &Path, component: &Discovered) -> Option<GgufFacts> {
+    let is_gguf = |p: &str| p.to_ascii_lowercase().ends_with(".gguf");
+    let path = if component.files.is_empty() {
+        is_gguf(component.path.as_str()).then(|| component.path.under(root))?
+    } else {
+        let file = component.files.iter().find(|f| is_gguf(f.as_str()))?;
+        component.path.join(file).under(root)
+    };
+    let (file, length) = crate::fsutil::open_checked(&path, u64::MAX, false).ok()?;
+    let strings = crate::scan::formats::gguf_strings(&mut std::io::BufReader::new(file), length).ok()?;
+    let mut facts = GgufFacts::default();
+    for (key, value) in strings {
+        let value = value.trim().to_string();
+        if key == "general.license" && !value.is_empty() {
+            facts.license = Some(value);
+        } else if key == "general.name" && !value.is_empty() {
+            facts.name = Some(value);
+        } else if key.starts_with("general.base_model.") && key.ends_with(".repo_url") {
+            let name = value
+                .strip_prefix("https://huggingface.co/")
+                .map(|rest| rest.trim_end_matches('/').to_string())
+                .filter(|rest| is_hub_name(rest));
+            facts.bases.extend(name);
+        }
+    }
+    Some(facts)
+}
+
+/// The base models a model directory names, and how it derives from them with where that was read: the card's
+/// `base_model_relation`, else a PEFT `adapter_config.json` (adapter), else GGUF weights (quantized, as the Hub
+/// infers it for a repository of GGUF files with a base model).
+fn lineage(root: &Path, component: &Discovered) -> (Vec<String>, Option<(&'static str, &'static str)>) {
     let mut bases: Vec<String> = Vec::new();
     let mut relation = None;
-    if component.kind != ComponentKind::Model || component.files.is_empty() {
+    if component.kind != ComponentKind::Model {
+        return (bases, relation);
+    }
+    if component.files.is_empty() {
+        // a single GGUF file says its base models in its own metadata
+        if let Some(facts) = gguf_facts(root, component) {
+            bases = facts.bases;
+            if !bases.is_empty() {
+                relation = Some(("quantized", "GGUF weights: a quantization, as the Hub infers"));
+            }
+        }
         return (bases, relation);
     }
     let directory = component.path.under(root);
@@ -442,7 +496,7 @@ fn lineage(root: &Path, component: &Discovered) -> (Vec<String>, Option<&'static
         if is_hub_name(&base) {
             bases.push(base);
         }
-        relation = Some("adapter");
+        relation = Some(("adapter", "adapter_config.json: a PEFT adapter"));
     }
     if let Some((_, card)) = &component.card {
         bases.extend(card.base_model.iter().filter(|b| is_hub_name(b)).cloned());
@@ -452,8 +506,33 @@ fn lineage(root: &Path, component: &Discovered) -> (Vec<String>, Option<&'static
     {
         bases.push(base);
     }
+    if let Some(facts) = gguf_facts(root, component) {
+        bases.extend(facts.bases);
+    }
     let mut seen = std::collections::BTreeSet::new();
     bases.retain(|b| seen.insert(b.to_ascii_lowercase()));
+    let stated = component
+        .card
+        .as_ref()
+        .and_then(|(_, card)| card.base_model_relation.as_deref())
+        .and_then(|r| match r.trim().to_ascii_lowercase().as_str() {
+            "adapter" => Some("adapter"),
+            "merge" => Some("merge"),
+            "quantized" => Some("quantized"),
+            "finetune" => Some("finetune"),
+            _ => None,
+        });
+    if let Some(stated) = stated {
+        relation = Some((stated, "the card's base_model_relation"));
+    } else if relation.is_none()
+        && !bases.is_empty()
+        && component
+            .files
+            .iter()
+            .any(|f| f.as_str().to_ascii_lowercase().ends_with(".gguf"))
+    {
+        relation = Some(("quantized", "GGUF weights: a quantization, as the Hub infers"));
+    }
     (bases, relation)
 }
 
@@ -525,9 +604,20 @@ fn write_component(
             );
         }
     }
+    let gguf = (component.kind == ComponentKind::Model)
+        .then(|| gguf_facts(root, component))
+        .flatten();
     match card_license {
         Some(license) => {
             let _ = writeln!(out, "license = {}        # from the card", toml_string(license));
+        }
+        None if gguf.as_ref().is_some_and(|g| g.license.is_some()) => {
+            let license = gguf.as_ref().and_then(|g| g.license.as_deref()).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "license = {}        # from the GGUF metadata (general.license)",
+                toml_string(license)
+            );
         }
         None if packaged.is_some() => {
             let packaged = packaged.as_ref().map(|p| (&p.file, &p.license));
@@ -558,11 +648,8 @@ fn write_component(
             base_ids.join(", ")
         );
         match relation {
-            Some(relation) => {
-                let _ = writeln!(
-                    out,
-                    "relation = \"{relation}\"        # adapter_config.json: a PEFT adapter"
-                );
+            Some((relation, why)) => {
+                let _ = writeln!(out, "relation = \"{relation}\"        # {why}");
             }
             None => out.push_str(
                 "# relation = \"finetune\"     # finetune | adapter | merge | quantized | distilled\n",

@@ -546,68 +546,90 @@ fn template_issues(template: &str, findings: &mut Findings<'_>, key: &str) {
 
 /// GGUF (versions 1–3): magic, version, tensor and metadata counts, then typed key/value pairs. Checked: the
 /// header's structure, bounded counts and lengths, and every string value whose key is a chat template.
+/// Why a GGUF file's metadata could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GgufError {
+    /// Not GGUF, or a version that does not exist.
+    Version(u32),
+    /// The metadata is malformed: what is wrong.
+    Metadata(String),
+}
+
+/// The string-valued metadata of a GGUF file in file order (`general.name`, `general.license`,
+/// `general.base_model.0.repo_url`, `tokenizer.chat_template`, …), read from its header only: arrays and
+/// numbers are skipped, every length is checked against the file's `length` before anything is read.
+pub fn gguf_strings<R: Read>(reader: &mut R, length: u64) -> Result<Vec<(String, String)>, GgufError> {
+    let mut header = [0u8; 8];
+    reader
+        .read_exact(&mut header)
+        .map_err(|_| GgufError::Metadata("truncated header".into()))?;
+    let version = u32::from_le_bytes(header[4..8].try_into().unwrap_or_default());
+    if &header[..4] != b"GGUF" || !(1..=3).contains(&version) {
+        return Err(GgufError::Version(version));
+    }
+    let wide = version >= 2;
+    let count = |r: &mut R| -> Result<u64, GgufError> {
+        let truncated = |_| GgufError::Metadata("truncated header".into());
+        if wide {
+            let mut b = [0u8; 8];
+            r.read_exact(&mut b).map_err(truncated)?;
+            Ok(u64::from_le_bytes(b))
+        } else {
+            let mut b = [0u8; 4];
+            r.read_exact(&mut b).map_err(truncated)?;
+            Ok(u64::from(u32::from_le_bytes(b)))
+        }
+    };
+    let tensors = count(reader)?;
+    let entries = count(reader)?;
+    if tensors > length / 8 || entries > length / 8 {
+        return Err(GgufError::Metadata(format!(
+            "{tensors} tensors and {entries} metadata entries cannot fit {length} bytes"
+        )));
+    }
+    let mut strings = Vec::new();
+    for _ in 0..entries {
+        let key = gguf_string(reader, wide, length).map_err(GgufError::Metadata)?;
+        let kind = read_u32(reader).map_err(GgufError::Metadata)?;
+        if let Some(value) = gguf_value(reader, kind, wide, length, 0).map_err(GgufError::Metadata)? {
+            strings.push((key, value));
+        }
+    }
+    Ok(strings)
+}
+
 fn gguf<S: Source>(source: &mut S, length: u64, findings: &mut Findings<'_>) -> std::io::Result<()> {
     source.seek(SeekFrom::Start(0))?;
     let mut reader = BufReader::new(source);
-    let mut header = [0u8; 8];
-    reader.read_exact(&mut header)?;
-    let version = u32::from_le_bytes(header[4..8].try_into().unwrap_or_default());
-    if !(1..=3).contains(&version) {
-        findings.push(
+    match gguf_strings(&mut reader, length) {
+        Err(GgufError::Version(version)) => findings.push(
             Kind::Malformed,
             Level::Error,
             Some(4),
             format!("GGUF version {version} does not exist"),
-        );
-        return Ok(());
-    }
-    let wide = version >= 2;
-    let count = |r: &mut BufReader<&mut S>| -> std::io::Result<u64> {
-        if wide {
-            let mut b = [0u8; 8];
-            r.read_exact(&mut b)?;
-            Ok(u64::from_le_bytes(b))
-        } else {
-            let mut b = [0u8; 4];
-            r.read_exact(&mut b)?;
-            Ok(u64::from(u32::from_le_bytes(b)))
-        }
-    };
-    let result = (|| -> Result<(), String> {
-        let tensors = count(&mut reader).map_err(|_| "truncated header".to_string())?;
-        let entries = count(&mut reader).map_err(|_| "truncated header".to_string())?;
-        if tensors > length / 8 || entries > length / 8 {
-            return Err(format!(
-                "{tensors} tensors and {entries} metadata entries cannot fit {length} bytes"
-            ));
-        }
-        for _ in 0..entries {
-            let key = gguf_string(&mut reader, wide, length)?;
-            let kind = read_u32(&mut reader)?;
-            let value = gguf_value(&mut reader, kind, wide, length, 0)?;
-            if key.contains("chat_template")
-                && let Some(text) = value
-            {
-                template_issues(&text, findings, &key);
-            }
-        }
-        Ok(())
-    })();
-    match result {
-        Err(what) => findings.push(
+        ),
+        Err(GgufError::Metadata(what)) => findings.push(
             Kind::Malformed,
             Level::Error,
             None,
             format!("invalid GGUF metadata: {what}"),
         ),
-        Ok(()) if !findings.issues.iter().any(|i| i.level == Level::Error) => findings.push(
-            Kind::SafeFormat,
-            Level::Note,
-            None,
-            "GGUF: tensors and metadata only; its chat templates hold nothing that reaches Python internals"
-                .into(),
-        ),
-        Ok(()) => {}
+        Ok(strings) => {
+            for (key, text) in &strings {
+                if key.contains("chat_template") {
+                    template_issues(text, findings, key);
+                }
+            }
+            if !findings.issues.iter().any(|i| i.level == Level::Error) {
+                findings.push(
+                    Kind::SafeFormat,
+                    Level::Note,
+                    None,
+                    "GGUF: tensors and metadata only; its chat templates hold nothing that reaches Python internals"
+                        .into(),
+                );
+            }
+        }
     }
     Ok(())
 }
