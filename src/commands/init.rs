@@ -39,7 +39,7 @@ pub fn init(
         }
     };
     let name = super::directory_name(dir, "my-project");
-    let text = skeleton::manifest_text(dir, &name, &found, &cached, terminal);
+    let (text, stubs) = skeleton::manifest_text(dir, &name, &found, &cached, terminal);
     super::validate_before_writing(&manifest, text.as_bytes())?;
     super::write(&manifest, text.as_bytes())?;
     let models = found
@@ -49,8 +49,15 @@ pub fn init(
         .filter(|kind| *kind == ComponentKind::Model)
         .count();
     let total = found.len() + cached.len();
+    let named = match stubs {
+        0 => String::new(),
+        n => format!(
+            ", and {n} Hub component{} they name (base models, training data) as stubs: pin each with `aitrust import hf NAME` (the command is in the comment above it)",
+            super::plural(n)
+        ),
+    };
     console.say(&format!(
-        "wrote {}: {models} model{}, {} dataset{}\nnext: review it, answer the commented prompts, then run `aitrust check --manifest {}`",
+        "wrote {}: {models} model{}, {} dataset{}{named}\nnext: review it, answer the commented prompts, then run `aitrust check --manifest {}`",
         manifest.display(),
         super::plural(models),
         total - models,

@@ -306,7 +306,8 @@ pub fn discover(root: &Path) -> Result<Vec<Discovered>, InitError> {
     Ok(found)
 }
 
-/// Writes the manifest text for what was discovered, hashing every file.
+/// Writes the manifest text for what was discovered, hashing every file, and says how many Hub components
+/// the found ones name (base models, training data) were declared as stubs to pin.
 ///
 /// Repositories read from the Hugging Face cache (`cached`, already verified) follow the local components.
 pub fn manifest_text(
@@ -315,7 +316,7 @@ pub fn manifest_text(
     found: &[Discovered],
     cached: &[CachedRepo],
     progress: bool,
-) -> String {
+) -> (String, usize) {
     let mut paths: Vec<PathBuf> = Vec::new();
     for component in found {
         if component.files.is_empty() {
@@ -365,7 +366,7 @@ pub fn manifest_text(
             "\n# No model or dataset files were found. Declare each one as [[model]] or [[dataset]].\n",
         );
     }
-    out
+    (out, stubs.entries.len())
 }
 
 fn write_digest(out: &mut String, digest: Option<std::io::Result<FileDigest>>, indent: &str) {
