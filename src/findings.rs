@@ -339,6 +339,18 @@ format." }
         "a model file points outside its directory",
         "An ONNX tensor's external data `location` is absolute or climbs out of the model's directory, so loading \
 it reads (and saving it writes) a file anywhere on the machine. Keep external data beside the model." }
+    Shd001 = "SHD001" { "discovery", Warning, ["trust-transparency", "trust-model-deployment"],
+        "the code uses a model or dataset the manifest does not declare",
+        "The project's code loads a model or dataset, calls a hosted model, or holds weights on disk that no \
+component of the manifest declares (shadow AI): nobody decided to trust it. `aitrust discover` lists every use with \
+its file and line; `aitrust discover --write` declares the undeclared ones as stubs to pin (`aitrust import hf`). \
+`[policy] discovery = \"deny\"` makes this an error; a name only known at run time is reported as dynamic by \
+`discover`, not here." }
+    Shd002 = "SHD002" { "discovery", Note, ["trust-transparency"],
+        "a declared component is not used by the code",
+        "No call in the project's code, configuration or scripts loads this component by its Hub name, tag, hosted \
+name or path. It may be loaded under a name only known at run time, by another repository, or no longer at all; \
+remove it from the manifest if it is not used." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \
@@ -563,6 +575,7 @@ mod tests {
                 "provenance" => "PRV",
                 "documentation" => "DOC",
                 "serialization" => "SER",
+                "discovery" => "SHD",
                 "checklist" => "CHK",
                 other => panic!("{text} names an unknown check {other}"),
             };

@@ -11,6 +11,7 @@
 // span-keeping TOML reader
 pub mod diag;
 pub mod digest;
+pub mod discover;
 pub mod fsutil;
 pub mod graph;
 pub mod scan;

@@ -72,6 +72,8 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Find the models, datasets and hosted models the code uses, and the ones the manifest does not declare.
+    Discover(commands::discover::DiscoverArgs),
     /// Scan model files for code that runs when they load (pickle, PyTorch, NumPy, Keras, GGUF, ONNX, safetensors).
     Scan(commands::scan::ScanArgs),
     /// Walk the trust checklist: answer open items at a terminal, or print every item's status.
@@ -475,6 +477,7 @@ fn run(command: Command) -> Result<Outcome, Error> {
         } => commands::init::init(&dir, force, from_hf_cache, terminal, console),
         Command::Hash { paths } => commands::hash::hash(&paths, console),
         Command::Explain { code } => commands::explain::explain(code.as_deref()),
+        Command::Discover(args) => commands::discover::discover(&args, console),
         Command::Scan(args) => commands::scan::scan(&args.paths, args.format == "json", args.allow_global),
         Command::Keygen { prefix, kind } => match kind {
             KeyKind::Ed25519 => sign::keygen(&prefix, console),

@@ -7,7 +7,7 @@ use std::path::Path;
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
     &["diag", "fsutil", "graph"],
-    &["digest", "tomlfile", "scan"],
+    &["digest", "tomlfile", "scan", "discover"],
     &["bom"],
     &["findings"],
     &["checklist", "license", "sources"],

@@ -48,7 +48,7 @@ choice_enum! {
 
 choice_enum! {
     /// Where a component comes from.
-    SourceKind { Local = "local", Huggingface = "huggingface", Git = "git", Url = "url" }
+    SourceKind { Local = "local", Huggingface = "huggingface", Git = "git", Url = "url", Hosted = "hosted" }
 }
 
 choice_enum! {

@@ -36,6 +36,12 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// What a model, dataset or hosted model the code uses but the manifest does not declare is (SHD001):
+    /// `warn` (the default), `deny` (an error), or `off` (the discovery does not run in `check`).
+    Discovery { Off = "off", Warn = "warn", Deny = "deny" }
+}
+
+choice_enum! {
     /// What a stale component is.
     Staleness { Warn = "warn", Deny = "deny" }
 }
@@ -65,6 +71,9 @@ pub struct Policy {
     /// The verdict from which `aitrust check` exits 1: `fail` (default) or `review`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<Spanned<Gate>>,
+    /// Shadow AI: what a used but undeclared model or dataset is (`warn` by default, `deny`, `off`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<Spanned<Discovery>>,
     /// Severity per finding code: allow | warn | deny.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub levels: BTreeMap<String, Spanned<Level>>,
@@ -287,6 +296,7 @@ pub(crate) fn read_policy(
         .map(|t| read_serialization(t, collector))
         .unwrap_or_default();
     let gate = table.choice::<Gate>("gate");
+    let discovery = table.choice::<Discovery>("discovery");
     let (levels, level_codes) = table
         .table("levels")
         .map(|t| read_levels(t, collector))
@@ -300,6 +310,7 @@ pub(crate) fn read_policy(
         checklist,
         serialization,
         gate,
+        discovery,
         levels,
         base,
         is_given: true,

@@ -328,6 +328,33 @@ fn check_component(component: &Component, collector: &Collector) {
                 );
             }
         }
+        // a model behind a provider's API: `name = "provider/model"`; nothing of it is on disk
+        SourceKind::Hosted => {
+            let named = component.name.as_ref().is_some_and(|name| {
+                name.value
+                    .split_once('/')
+                    .is_some_and(|(p, m)| !p.is_empty() && !m.is_empty())
+            });
+            if !named {
+                let span = component
+                    .name
+                    .as_ref()
+                    .map_or(component.source.span, |name| name.span);
+                collector.push(
+                    Problem::new(span, format!("{what} is hosted: `name` must be `provider/model`"))
+                        .with_help("write e.g. `name = \"openai/gpt-4o-mini\"` (providers: openai, anthropic, google, mistral, cohere, …)"),
+                );
+            }
+            if let Some(path) = &component.path {
+                collector.push(
+                    Problem::new(
+                        path.span,
+                        format!("{what} is hosted: it has no files in the project"),
+                    )
+                    .with_help("remove `path`, or set `source` to where the files come from"),
+                );
+            }
+        }
         // a git component kept as a clone at `path` is read from the clone (its `origin` names the remote)
         SourceKind::Git if component.path.is_some() || component.path_was_invalid => {}
         SourceKind::Git | SourceKind::Url => {

@@ -655,6 +655,7 @@ mod shipped_tests {
             "maintenance",
             "documentation",
             "serialization",
+            "discovery",
         ];
         for (id, _, _) in BUILTIN {
             let checklist = Checklist::builtin(id).unwrap_or_else(|| panic!("{id} does not load"));

@@ -154,6 +154,7 @@ fn source_name(source: SourceKind) -> &'static str {
         SourceKind::Huggingface => "the Hugging Face Hub",
         SourceKind::Git => "a git repository",
         SourceKind::Url => "a URL",
+        SourceKind::Hosted => "a provider's API",
     }
 }
 

@@ -136,7 +136,7 @@ fn activity(ctx: &Inputs<'_>, component: &Component) -> Activity {
                 None => review_activity(ctx, component),
             }
         }
-        SourceKind::Local | SourceKind::Url => review_activity(ctx, component),
+        SourceKind::Local | SourceKind::Url | SourceKind::Hosted => review_activity(ctx, component),
     }
 }
 

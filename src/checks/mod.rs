@@ -1,6 +1,7 @@
 //! The checks. Each is a module with one entry point, `check(ctx, out)`: it reads the validated manifest and
 //! the resolved inventory, and pushes findings. A check never prints and never knows the output format.
 
+pub mod discovery;
 pub mod documentation;
 pub mod integrity;
 pub mod license;
@@ -111,6 +112,10 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "serialization",
         run: serialization::check,
+    },
+    Check {
+        name: "discovery",
+        run: discovery::check,
     },
 ];
 

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod checklist;
+pub mod discover;
 pub mod explain;
 pub mod hash;
 pub mod import;

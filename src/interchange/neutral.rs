@@ -51,6 +51,10 @@ pub fn supplier(bom: &Bom, component: &Component) -> String {
                 };
                 owner.or_else(|| u.host_str().map(str::to_string))
             }),
+        SourceKind::Hosted => component
+            .name
+            .as_ref()
+            .and_then(|n| n.value.split_once('/').map(|(provider, _)| provider.to_string())),
         SourceKind::Local => None,
     }
     .unwrap_or_else(|| project_supplier(bom))
@@ -91,7 +95,7 @@ pub fn location(component: &Component, refused: &mut Vec<Refused>) -> Option<Str
                 format!("https://huggingface.co/{kind}{}", name.value),
             )
         }
-        SourceKind::Git | SourceKind::Url => {
+        SourceKind::Git | SourceKind::Url | SourceKind::Hosted => {
             let url = component.url.as_ref()?;
             ("url", url.value.clone(), url.value.clone())
         }
