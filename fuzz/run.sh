@@ -13,7 +13,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(manifest policy answers lock checklist card dsse model_signing pem cyclonedx template scan)
+    targets=(manifest policy answers lock checklist card dsse model_signing pem cyclonedx template scan discover)
 fi
 shared="../shared/testdata"
 corpus="fuzz/corpus"
@@ -53,6 +53,10 @@ seed template templates/*.jinja
 # 65536-byte input limit)
 seed scan "$shared"/pickle/data/*.pkl "$shared"/pickle/data/*.zip "$shared"/pickle/data2/*.np? \
     "$shared"/pickle/data/malicious1.7z tests/fixtures/clean/models/tiny/model.safetensors
+# the discovery's readers: the projects of tests/discover.rs, every kind of file in them
+seed discover tests/fixtures/discover/**/*.py tests/fixtures/discover/**/*.ts tests/fixtures/discover/**/*.js \
+    tests/fixtures/discover/**/*.ipynb tests/fixtures/discover/**/*.yaml tests/fixtures/discover/**/Dockerfile \
+    tests/fixtures/discover/**/*.sh tests/fixtures/discover/**/Modelfile tests/fixtures/discover/**/.env
 prefixed model_signing 0 "$shared"/model-signing/*/model.sig
 prefixed dsse 0 fuzz/seeds/dsse/*
 for statement in "$shared"/model-signing/v1.1.0-elliptic-key/model.sig; do

@@ -351,6 +351,11 @@ its file and line; `aitrust discover --write` declares the undeclared ones as st
         "No call in the project's code, configuration or scripts loads this component by its Hub name, tag, hosted \
 name or path. It may be loaded under a name only known at run time, by another repository, or no longer at all; \
 remove it from the manifest if it is not used." }
+    Shd003 = "SHD003" { "discovery", Warning, ["trust-transparency"],
+        "a source file could not be searched for models",
+        "A file of a kind aitrust reads for uses (code, configuration, a notebook) could not be read: it is larger \
+than 2 MiB (generated or minified code), unreadable, or not a regular file. What it loads is unknown, so the \
+discovery is incomplete. Exclude generated files in `.gitignore`, or make the file readable." }
     Int001 = "INT001" { "integrity", Error, ["trust-model-deployment"],
         "a declared file is missing",
         "The manifest declares a file that does not exist on disk, so what would be deployed is not what was \

@@ -20,64 +20,126 @@ fn normal(path: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
-/// The component that declares this use, if any.
-pub fn declared_by<'b>(bom: &'b Bom, found: &Use) -> Option<&'b Component> {
-    let identifier = found.identifier.as_str();
-    bom.components().find(|component| {
-        let name = component.name.as_ref().map(|n| n.value.as_str());
-        let same_name = |candidate: &str| {
-            name.is_some_and(|n| {
-                n.eq_ignore_ascii_case(candidate)
-                    // a legacy one-part Hub name (`gpt2`, `bert-base-uncased`) now lives under an organisation
-                    || (!candidate.contains('/')
-                        && n.rsplit('/').next().is_some_and(|last| last.eq_ignore_ascii_case(candidate)))
-            })
-        };
-        match found.kind {
-            Kind::Model | Kind::Dataset => {
-                let kind_matches = match found.kind {
-                    Kind::Dataset => component.kind == crate::bom::ComponentKind::Dataset,
-                    _ => component.kind == crate::bom::ComponentKind::Model,
-                };
-                if found.source == "local" {
-                    return path_matches(component, identifier);
-                }
-                kind_matches
-                    && (same_name(identifier)
-                        || same_name(&format!("{}/{identifier}", found.source))
-                        || component.url.as_ref().is_some_and(|u| {
-                            let url = u.value.to_ascii_lowercase();
-                            url.ends_with(&format!("/{}", identifier.to_ascii_lowercase()))
-                                || url.contains(&format!("/{}/", identifier.to_ascii_lowercase()))
-                        })
-                        || component.id.value.eq_ignore_ascii_case(identifier))
-            }
-            Kind::HostedApiModel => {
-                component.source.value == SourceKind::Hosted
-                    && (same_name(identifier) || same_name(&format!("{}/{identifier}", found.source)))
-            }
-            Kind::LocalWeights => path_matches(component, identifier),
-        }
-    })
+/// What the manifest declares, indexed once so that each use is looked up in time independent of the number
+/// of components (a manifest of 100,000 components and a tree of 100,000 files stay linear).
+pub struct Declared<'b> {
+    /// Lower-case `name` (and the last part of a Hub name, for legacy one-part names) → component.
+    names: std::collections::HashMap<String, &'b Component>,
+    /// Lower-case repository URL tails (`org/name`) → component.
+    urls: std::collections::HashMap<String, &'b Component>,
+    /// Lower-case id → component.
+    ids: std::collections::HashMap<String, &'b Component>,
+    /// Normalised component paths and declared file paths → component.
+    paths: std::collections::HashMap<String, &'b Component>,
 }
 
-/// Whether a path from code or the tree is the component's path, one of its files, or below it (code paths are
-/// relative to where the program runs, so a path ending in the component's path counts too).
-fn path_matches(component: &Component, path: &str) -> bool {
-    let Some(declared) = component.path.as_ref().map(|p| normal(p.value.as_str())) else {
-        return false;
-    };
-    let path = normal(path);
-    if path.is_empty() || declared.is_empty() {
-        return false;
+impl<'b> Declared<'b> {
+    /// Indexes the manifest's components.
+    pub fn new(bom: &'b Bom) -> Self {
+        let mut index = Self {
+            names: std::collections::HashMap::new(),
+            urls: std::collections::HashMap::new(),
+            ids: std::collections::HashMap::new(),
+            paths: std::collections::HashMap::new(),
+        };
+        for component in bom.components() {
+            index
+                .ids
+                .entry(component.id.value.to_ascii_lowercase())
+                .or_insert(component);
+            if let Some(name) = &component.name {
+                let name = name.value.to_ascii_lowercase();
+                if let Some((_, last)) = name.rsplit_once('/') {
+                    index.names.entry(format!("~{last}")).or_insert(component);
+                }
+                index.names.entry(name).or_insert(component);
+            }
+            if let Some(url) = &component.url {
+                let url = url.value.to_ascii_lowercase();
+                let parts: Vec<&str> = url.trim_end_matches('/').rsplit('/').take(2).collect();
+                if let [name, org] = parts.as_slice() {
+                    index.urls.entry(format!("{org}/{name}")).or_insert(component);
+                }
+            }
+            if let Some(path) = &component.path {
+                let declared = normal(path.value.as_str());
+                for file in &component.files {
+                    index
+                        .paths
+                        .entry(normal(&format!("{declared}/{}", file.path.value.as_str())))
+                        .or_insert(component);
+                }
+                index.paths.entry(declared).or_insert(component);
+            }
+        }
+        index
     }
-    path == declared
-        || path.starts_with(&format!("{declared}/"))
-        || path.ends_with(&format!("/{declared}"))
-        || component
-            .files
-            .iter()
-            .any(|f| path == normal(&format!("{declared}/{}", f.path.value.as_str())))
+
+    /// The component that declares this use, if any.
+    pub fn by(&self, found: &Use) -> Option<&'b Component> {
+        let identifier = found.identifier.to_ascii_lowercase();
+        let kind_matches = |component: &&Component| match found.kind {
+            Kind::Dataset => component.kind == crate::bom::ComponentKind::Dataset,
+            Kind::Model => component.kind == crate::bom::ComponentKind::Model,
+            Kind::HostedApiModel => component.source.value == SourceKind::Hosted,
+            Kind::LocalWeights => true,
+        };
+        if found.kind == Kind::LocalWeights || found.source == "local" {
+            return self.by_path(&identifier);
+        }
+        let by_name = |name: &str| {
+            self.names
+                .get(name)
+                .or_else(|| {
+                    (!name.contains('/'))
+                        .then(|| self.names.get(&format!("~{name}")))
+                        .flatten()
+                })
+                .copied()
+                .filter(kind_matches)
+        };
+        by_name(&identifier)
+            .or_else(|| by_name(&format!("{}/{identifier}", found.source.to_ascii_lowercase())))
+            .or_else(|| {
+                // a hosted name declared without its provider, or a repository known by its URL or id
+                (found.kind != Kind::HostedApiModel)
+                    .then(|| {
+                        self.urls
+                            .get(&identifier)
+                            .or_else(|| self.ids.get(&identifier))
+                            .copied()
+                            .filter(kind_matches)
+                    })
+                    .flatten()
+            })
+    }
+
+    /// A path from code or the tree: a component's path, one of its files, below it, or (code paths are
+    /// relative to where the program runs) ending in one.
+    fn by_path(&self, path: &str) -> Option<&'b Component> {
+        let path = normal(path);
+        if path.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        // the path itself and every directory above it, then every tail of it
+        (1..=parts.len())
+            .rev()
+            .map(|end| parts[..end].join("/"))
+            .chain((1..parts.len()).map(|start| parts[start..].join("/")))
+            .find_map(|candidate| {
+                let lower = candidate.to_ascii_lowercase();
+                self.paths
+                    .get(&candidate)
+                    .or_else(|| self.paths.get(&lower))
+                    .copied()
+            })
+    }
+}
+
+/// The component that declares this use, if any (indexes the manifest each call: use [`Declared`] for many).
+pub fn declared_by<'b>(bom: &'b Bom, found: &Use) -> Option<&'b Component> {
+    Declared::new(bom).by(found)
 }
 
 /// Runs the check.
@@ -127,6 +189,7 @@ fn judge(ctx: &CheckCtx<'_>, discovery: &Discovery, deny: bool, out: &mut Findin
             }
         }
     }
+    let declared = Declared::new(ctx.bom);
     // undeclared uses, one finding per thing used, at its first use
     let mut undeclared: BTreeMap<(Kind, String), Vec<&Use>> = BTreeMap::new();
     let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -140,7 +203,7 @@ fn judge(ctx: &CheckCtx<'_>, discovery: &Discovery, deny: bool, out: &mut Findin
         {
             continue;
         }
-        match declared_by(ctx.bom, found) {
+        match declared.by(found) {
             Some(component) => {
                 used.insert(component.id.value.as_str());
             }
@@ -149,6 +212,20 @@ fn judge(ctx: &CheckCtx<'_>, discovery: &Discovery, deny: bool, out: &mut Findin
                 .or_default()
                 .push(found),
         }
+    }
+    for (file, why) in &discovery.skipped {
+        out.push(Draft {
+            code: Code::Shd003,
+            component: None,
+            message: format!("{} was not searched for models: {why}", at(file)),
+            help: "exclude generated files in .gitignore, or make the file readable".into(),
+            location: Some(Location {
+                path: at(file),
+                line: 1,
+                column: 1,
+            }),
+            severity: None,
+        });
     }
     for ((kind, identifier), uses) in &undeclared {
         let first = uses[0];

@@ -46,8 +46,9 @@ pub fn discover(args: &DiscoverArgs, console: &mut dyn Console) -> Result<Outcom
         None
     };
     if let Some(bom) = &bom {
+        let declared = crate::checks::discovery::Declared::new(bom);
         for found in &mut found.uses {
-            found.declared = Some(crate::checks::discovery::declared_by(bom, found).is_some());
+            found.declared = Some(declared.by(found).is_some());
         }
     }
     for (file, why) in &found.skipped {

@@ -235,13 +235,20 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-/// The uses in one shell command line.
+/// The uses in one shell command line: each command of a list (`a && b; c | d`) by itself.
 fn command(line: &str, file: &str, at: usize) -> Vec<Use> {
     let line = line.trim();
     if line.starts_with('#') {
         return Vec::new();
     }
-    let words = words(line);
+    let all = words(line);
+    all.split(|w| matches!(w.as_str(), ";" | "&" | "|"))
+        .flat_map(|words| simple_command(words, file, at))
+        .collect()
+}
+
+/// The uses in one simple command's words.
+fn simple_command(words: &[String], file: &str, at: usize) -> Vec<Use> {
     let mut found = Vec::new();
     let mut dataset_repo = false;
     for (i, word) in words.iter().enumerate() {

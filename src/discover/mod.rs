@@ -731,7 +731,8 @@ fn read_source(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::with_capacity(size as usize);
     std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SOURCE), &mut bytes)
         .map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+    // a Latin-1 or otherwise mis-encoded file is still code: its ASCII (every identifier and id) reads as is
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The uses in one file's text.

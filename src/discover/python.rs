@@ -343,6 +343,8 @@ fn evaluate(node: Node<'_>, source: &str, scope: &Scope) -> Value {
             }
         }
         "attribute" => Value::Dynamic(String::new()),
+        // a number in an f-string or a concatenation is its text
+        "integer" => Value::Str(text(node, source).replace('_', "")),
         _ => Value::Other,
     }
 }
