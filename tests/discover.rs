@@ -112,7 +112,7 @@ fn scores(found: &BTreeSet<Item>, truth: &BTreeSet<Item>) -> (f64, f64) {
 fn projects_against_their_expected_lists() {
     let mut total_found = BTreeSet::new();
     let mut total_truth = BTreeSet::new();
-    for name in ["rag-service", "web-app", "research", "local-llm"] {
+    for name in ["rag-service", "web-app", "research", "local-llm", "fine-tune"] {
         let (_dir, root) = fixture(name);
         let uses = discover(&root, &[]);
         let used = items(&uses, "used");

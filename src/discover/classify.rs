@@ -51,6 +51,27 @@ pub fn hosted_provider(name: &str) -> Option<&'static str> {
     })
 }
 
+/// A hosted model named with its provider as LiteLLM and gateways write it (`anthropic/claude-3-5-sonnet`,
+/// `openai/gpt-4o`, `gemini/gemini-2.0-flash`): the provider, and the model. A Hub repository of a provider's
+/// open weights (`openai/whisper-small`, `openai/gpt-oss-20b`, `google/gemma-2-2b-it`) is not one.
+pub fn provider_prefixed(text: &str) -> Option<(&'static str, &str)> {
+    let (org, model) = text.split_once('/')?;
+    let by_org = match org.to_ascii_lowercase().as_str() {
+        "openai" | "azure" => "openai",
+        "anthropic" => "anthropic",
+        // (not `google` or `mistralai`: those are the Hub organisations of their open weights)
+        "gemini" | "vertex_ai" => "google",
+        "mistral" => "mistral",
+        "cohere" | "cohere_chat" => "cohere",
+        _ => return None,
+    };
+    let lower = model.to_ascii_lowercase();
+    if lower.starts_with("gpt-oss") || model.contains('/') {
+        return None;
+    }
+    (hosted_provider(model) == Some(by_org)).then_some((by_org, model))
+}
+
 /// The top-level MIME types: `text/plain` is no repository.
 const MIME_TYPES: &[&str] = &[
     "text",
@@ -181,6 +202,24 @@ mod tests {
         assert_eq!(hosted_provider("mistral-large-latest"), Some("mistral"));
         assert_eq!(hosted_provider("llama3.1"), None);
         assert_eq!(hosted_provider("octopus"), None);
+    }
+
+    #[test]
+    fn provider_prefixed_names() {
+        assert_eq!(
+            provider_prefixed("anthropic/claude-3-5-sonnet-latest"),
+            Some(("anthropic", "claude-3-5-sonnet-latest"))
+        );
+        assert_eq!(provider_prefixed("openai/gpt-4o"), Some(("openai", "gpt-4o")));
+        for hub in [
+            "openai/whisper-small",
+            "openai/gpt-oss-20b",
+            "google/gemma-2-2b-it",
+            "mistralai/Mistral-7B-v0.1",
+            "org/gpt-4o",
+        ] {
+            assert_eq!(provider_prefixed(hub), None, "{hub}");
+        }
     }
 
     #[test]

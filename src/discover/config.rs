@@ -510,18 +510,33 @@ fn line_of(text: &str, needle: &str, from: usize) -> usize {
 }
 
 /// Walks a parsed document: string values under model keys, `environment` entries, and commands.
+/// A table under a key that names models or datasets (`datasets: [{path: org/name}]`, as axolotl and many
+/// training configs write them) gives that kind to its generic keys.
+const GENERIC_KEYS: &[&str] = &[
+    "path",
+    "name",
+    "id",
+    "repo",
+    "repo_id",
+    "hf_path",
+    "name_or_path",
+    "source",
+];
+
 fn walk(value: &serde_json::Value, text: &str, file: &str, found: &mut Vec<Use>) {
-    let mut stack: Vec<(Option<String>, &serde_json::Value)> = vec![(None, value)];
+    let mut stack: Vec<(Option<String>, &serde_json::Value, Option<&'static str>)> =
+        vec![(None, value, None)];
     let mut visited = 0;
-    while let Some((key, value)) = stack.pop() {
+    while let Some((key, value, inherited)) = stack.pop() {
         visited += 1;
         if visited > 200_000 {
             break;
         }
+        let own = key.as_deref().and_then(key_kind).filter(|k| *k != "weights");
         match value {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
-                    stack.push((Some(k.clone()), v));
+                    stack.push((Some(k.clone()), v, own.or(inherited)));
                 }
             }
             serde_json::Value::Array(items) => {
@@ -539,7 +554,7 @@ fn walk(value: &serde_json::Value, text: &str, file: &str, found: &mut Vec<Use>)
                     continue;
                 }
                 for item in items {
-                    stack.push((key.clone(), item));
+                    stack.push((key.clone(), item, own.or(inherited)));
                 }
             }
             serde_json::Value::String(s) => {
@@ -556,6 +571,8 @@ fn walk(value: &serde_json::Value, text: &str, file: &str, found: &mut Vec<Use>)
                 } else if matches!(key, "command" | "entrypoint" | "args" | "cmd" | "run" | "script") {
                     found.extend(command(s, file, at));
                 } else if let Some(kind) = key_kind(key) {
+                    found.extend(config_use(kind, s, file, at, key));
+                } else if let Some(kind) = inherited.filter(|_| GENERIC_KEYS.contains(&key)) {
                     found.extend(config_use(kind, s, file, at, key));
                 }
             }

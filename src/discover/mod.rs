@@ -365,6 +365,18 @@ fn fallback(call: &Call, file: &str) -> Option<Use> {
         return None;
     };
     let text = text.trim();
+    if let Some((provider, model)) = classify::provider_prefixed(text) {
+        return classify_use(
+            "hosted",
+            Some(provider),
+            model.to_string(),
+            Status::Used,
+            None,
+            file,
+            call.line,
+            format!("{}({name}=…)", call.callee),
+        );
+    }
     if let Some(provider) = classify::hosted_provider(text) {
         return classify_use(
             "hosted",
@@ -481,6 +493,9 @@ pub(crate) fn classify_use(
         _ => {
             if classify::is_local_path(&text) {
                 return Some(make(Kind::LocalWeights, "local", text));
+            }
+            if let Some((provider, model)) = classify::provider_prefixed(&text) {
+                return Some(make(Kind::HostedApiModel, provider, model.to_string()));
             }
             classify::is_hub_id(&text, true).then(|| make(Kind::Model, "huggingface", text))
         }

@@ -14,6 +14,8 @@ struct Scope {
     aliases: HashMap<String, String>,
     /// Name → every string value assigned to it (one distinct value: a constant).
     constants: HashMap<String, Vec<Value>>,
+    /// (dictionary name, key) → the string a dictionary literal gives that key.
+    entries: HashMap<(String, String), Value>,
 }
 
 impl Scope {
@@ -134,6 +136,21 @@ pub(super) fn scan(source: &str, file: &str, line_offset: usize) -> Vec<Use> {
         };
         if name.kind() != "identifier" {
             continue;
+        }
+        if value.kind() == "dictionary" {
+            let mut cursor = value.walk();
+            for pair in value.named_children(&mut cursor) {
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                if let (Some(key), Some(item)) =
+                    (pair.child_by_field_name("key"), pair.child_by_field_name("value"))
+                    && let Value::Str(key) = evaluate(key, source, &scope)
+                {
+                    let item = evaluate(item, source, &scope);
+                    scope.entries.insert((text(name, source).to_string(), key), item);
+                }
+            }
         }
         let evaluated = evaluate(value, source, &scope);
         if matches!(evaluated, Value::Str(_) | Value::Dynamic(_)) {
@@ -288,14 +305,15 @@ fn evaluate(node: Node<'_>, source: &str, scope: &Scope) -> Value {
         "parenthesized_expression" => node
             .named_child(0)
             .map_or(Value::Other, |inner| evaluate(inner, source, scope)),
-        "identifier" => scope.constant(text(node, source)).cloned().unwrap_or_else(|| {
-            if scope.constants.contains_key(text(node, source)) {
-                // assigned several values, or something else
-                Value::Dynamic(String::new())
-            } else {
-                Value::Other
-            }
-        }),
+        // a name the file gives one string is that string; any other name (a parameter, a value computed
+        // elsewhere) is known only at run time
+        "identifier" => match text(node, source) {
+            "None" | "True" | "False" => Value::Other,
+            name => scope
+                .constant(name)
+                .cloned()
+                .unwrap_or(Value::Dynamic(String::new())),
+        },
         "call" => {
             // os.getenv("X", "default"), os.environ.get("X", "default"): the default, which is what runs
             // unless the environment says otherwise
@@ -331,15 +349,24 @@ fn evaluate(node: Node<'_>, source: &str, scope: &Scope) -> Value {
             }
         }
         "subscript" => {
-            // os.environ["X"]
-            let environ = node
-                .child_by_field_name("value")
+            // os.environ["X"]; CONFIG["model"] of a dictionary the file writes out
+            let value = node.child_by_field_name("value");
+            let environ = value
                 .and_then(|v| qualified(v, source, scope))
                 .is_some_and(|q| q == "os.environ");
             if environ {
-                Value::Dynamic(String::new())
-            } else {
-                Value::Other
+                return Value::Dynamic(String::new());
+            }
+            let key = node
+                .child_by_field_name("subscript")
+                .map(|k| evaluate(k, source, scope));
+            match (value.filter(|v| v.kind() == "identifier"), key) {
+                (Some(name), Some(Value::Str(key))) => scope
+                    .entries
+                    .get(&(text(name, source).to_string(), key))
+                    .cloned()
+                    .unwrap_or(Value::Dynamic(String::new())),
+                _ => Value::Dynamic(String::new()),
             }
         }
         "attribute" => Value::Dynamic(String::new()),
