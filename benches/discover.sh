@@ -64,17 +64,7 @@ tree="$work/tree"
 # warm the page cache for every tool alike
 rg -c . "$tree" > /dev/null || true
 
-best() {
-    local best_seconds="" start end seconds
-    for _ in $(seq 1 "$runs"); do
-        start=$(date +%s.%N)
-        "$@" > /dev/null 2>&1 || true
-        end=$(date +%s.%N)
-        seconds=$(echo "$end - $start" | bc -l)
-        if [ -z "$best_seconds" ] || [ "$(echo "$seconds < $best_seconds" | bc -l)" = 1 ]; then best_seconds=$seconds; fi
-    done
-    printf '%.3f' "$best_seconds"
-}
+. benches/common.sh
 
 echo "== a tree of $files files ($(du -sh "$tree" | cut -f1)), best of $runs"
 one=$(best rg -l 'from_pretrained' "$tree")

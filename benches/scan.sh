@@ -48,17 +48,7 @@ for root in sys.argv[1:]:
         except Exception:
             pass'
 
-best() {
-    local best_seconds="" start end seconds
-    for _ in $(seq 1 "$runs"); do
-        start=$(date +%s.%N)
-        "$@" > /dev/null 2>&1 || true
-        end=$(date +%s.%N)
-        seconds=$(echo "$end - $start" | bc -l)
-        if [ -z "$best_seconds" ] || [ "$(echo "$seconds < $best_seconds" | bc -l)" = 1 ]; then best_seconds=$seconds; fi
-    done
-    printf '%.3f' "$best_seconds"
-}
+. benches/common.sh
 
 row() { # name, aitrust seconds, other seconds
     printf '  %-44s %8ss   (%.1fx aitrust)\n' "$1" "$3" "$(echo "$3 / $2" | bc -l)"

@@ -77,6 +77,27 @@ fn key_kind(key: &str) -> Option<&'static str> {
         .then_some("model")
 }
 
+/// A use that configuration states plainly (status `used`, no revision).
+fn used(
+    kind: &str,
+    provider: Option<&str>,
+    value: &str,
+    file: &str,
+    line: usize,
+    via: impl Into<String>,
+) -> Option<Use> {
+    super::classify_use(
+        kind,
+        provider,
+        value.to_string(),
+        Status::Used,
+        None,
+        file,
+        line,
+        via.into(),
+    )
+}
+
 /// A configuration value under a key of `kind`: what it is, if it is plainly one thing.
 fn config_use(kind: &str, value: &str, file: &str, line: usize, via: &str) -> Option<Use> {
     let value = value.trim().trim_matches(['"', '\'']);
@@ -86,80 +107,22 @@ fn config_use(kind: &str, value: &str, file: &str, line: usize, via: &str) -> Op
     let via = via.to_string();
     match kind {
         "weights" => (classify::is_local_path(value) || classify::is_weights_path(value))
-            .then(|| {
-                super::classify_use(
-                    "weights",
-                    None,
-                    value.to_string(),
-                    Status::Used,
-                    None,
-                    file,
-                    line,
-                    via,
-                )
-            })
+            .then(|| used("weights", None, value, file, line, via))
             .flatten(),
-        "ollama" => super::classify_use(
-            "ollama",
-            None,
-            value.to_string(),
-            Status::Used,
-            None,
-            file,
-            line,
-            via,
-        ),
+        "ollama" => used("ollama", None, value, file, line, via),
         "dataset" => classify::is_hub_id(value, false)
-            .then(|| {
-                super::classify_use(
-                    "dataset",
-                    None,
-                    value.to_string(),
-                    Status::Used,
-                    None,
-                    file,
-                    line,
-                    via,
-                )
-            })
+            .then(|| used("dataset", None, value, file, line, via))
             .flatten(),
         _ => {
             if let Some(provider) = classify::hosted_provider(value) {
-                return super::classify_use(
-                    "hosted",
-                    Some(provider),
-                    value.to_string(),
-                    Status::Used,
-                    None,
-                    file,
-                    line,
-                    via,
-                );
+                return used("hosted", Some(provider), value, file, line, via);
             }
             if classify::is_hub_id(value, false) {
-                return super::classify_use(
-                    "model",
-                    None,
-                    value.to_string(),
-                    Status::Used,
-                    None,
-                    file,
-                    line,
-                    via,
-                );
+                return used("model", None, value, file, line, via);
             }
             // `llama3.1:8b`: a tag only Ollama writes
             if value.contains(':') && !value.contains('/') && classify::is_ollama_tag(value) {
-                return super::classify_use(
-                    "ollama",
-                    None,
-                    value.to_string(),
-                    Status::Used,
-                    None,
-                    file,
-                    line,
-                    via,
-                );
+                return used("ollama", None, value, file, line, via);
             }
             None
         }
@@ -264,12 +227,10 @@ fn simple_command(words: &[String], file: &str, at: usize) -> Vec<Use> {
         match (word.as_str(), next) {
             ("ollama", Some("pull" | "run")) => {
                 if let Some(tag) = after {
-                    found.extend(super::classify_use(
+                    found.extend(used(
                         "ollama",
                         None,
-                        tag.to_string(),
-                        Status::Used,
-                        None,
+                        tag,
                         file,
                         at,
                         format!("ollama {}", next.unwrap_or_default()),
@@ -280,16 +241,7 @@ fn simple_command(words: &[String], file: &str, at: usize) -> Vec<Use> {
                 if let Some(repo) = after.filter(|r| !r.starts_with('-')) {
                     let kind = if dataset_repo { "dataset" } else { "model" };
                     if classify::is_hub_id(repo, false) {
-                        found.extend(super::classify_use(
-                            kind,
-                            None,
-                            repo.to_string(),
-                            Status::Used,
-                            None,
-                            file,
-                            at,
-                            format!("{word} download"),
-                        ));
+                        found.extend(used(kind, None, repo, file, at, format!("{word} download")));
                     }
                 }
             }
@@ -311,16 +263,7 @@ fn simple_command(words: &[String], file: &str, at: usize) -> Vec<Use> {
                         };
                         let repo = rest.trim_end_matches(".git").trim_end_matches('/');
                         if classify::is_hub_id(repo, false) {
-                            found.extend(super::classify_use(
-                                kind,
-                                None,
-                                repo.to_string(),
-                                Status::Used,
-                                None,
-                                file,
-                                at,
-                                "git clone".into(),
-                            ));
+                            found.extend(used(kind, None, repo, file, at, "git clone"));
                         }
                     }
                 }
@@ -461,39 +404,12 @@ pub(super) fn modelfile(text: &str, file: &str) -> Vec<Use> {
                     .or_else(|| value.strip_prefix("huggingface.co/"))
                 {
                     let repo = repo.split(':').next().unwrap_or(repo);
-                    found.extend(super::classify_use(
-                        "model",
-                        None,
-                        repo.to_string(),
-                        Status::Used,
-                        None,
-                        file,
-                        at + 1,
-                        "Modelfile FROM".into(),
-                    ));
+                    found.extend(used("model", None, repo, file, at + 1, "Modelfile FROM"));
                 } else {
-                    found.extend(super::classify_use(
-                        "ollama",
-                        None,
-                        value.to_string(),
-                        Status::Used,
-                        None,
-                        file,
-                        at + 1,
-                        "Modelfile FROM".into(),
-                    ));
+                    found.extend(used("ollama", None, value, file, at + 1, "Modelfile FROM"));
                 }
             }
-            "ADAPTER" => found.extend(super::classify_use(
-                "weights",
-                None,
-                value.to_string(),
-                Status::Used,
-                None,
-                file,
-                at + 1,
-                "Modelfile ADAPTER".into(),
-            )),
+            "ADAPTER" => found.extend(used("weights", None, value, file, at + 1, "Modelfile ADAPTER")),
             _ => {}
         }
     }
@@ -632,6 +548,10 @@ pub(super) fn toml(text: &str, file: &str) -> Vec<Use> {
         return Vec::new();
     };
     let value = super::toml_to_json(&mut value);
+    // an aitrust manifest (whatever its name) declares components; it does not use them
+    if value.get("schema").is_some() && value.get("project").is_some() {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     walk(&value, text, file, &mut found);
     found.sort_by_key(|u| u.line);

@@ -1,11 +1,9 @@
 //! JavaScript and TypeScript through tree-sitter's grammars: ES imports and `require`, `const` strings and
 //! template strings, calls and `new` with their arguments and request objects, comments.
 
-use std::collections::HashMap;
-
 use tree_sitter::{Node, Parser};
 
-use super::{Call, Language, Use, Value};
+use super::{Call, Language, Scope, Use, Value, node_text as text, nodes};
 
 /// Which grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,43 +11,6 @@ pub(super) enum Dialect {
     JavaScript,
     TypeScript,
     Tsx,
-}
-
-#[derive(Default)]
-struct Scope {
-    aliases: HashMap<String, String>,
-    constants: HashMap<String, Vec<Value>>,
-}
-
-impl Scope {
-    fn constant(&self, name: &str) -> Option<&Value> {
-        let values = self.constants.get(name)?;
-        let first = values.first()?;
-        values.iter().all(|v| v == first).then_some(first)
-    }
-}
-
-fn text<'a>(node: Node<'_>, source: &'a str) -> &'a str {
-    node.utf8_text(source.as_bytes()).unwrap_or_default()
-}
-
-fn nodes(root: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    loop {
-        out.push(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
 }
 
 /// A string literal's text without its quotes.
@@ -341,8 +302,6 @@ fn evaluate(node: Node<'_>, source: &str, scope: &Scope) -> Value {
                     Value::Other
                 })
         }
-        // process.env.MODEL ?? "default", process.env.MODEL || "default": the default
-        "binary_expression_logical" => Value::Other,
         "member_expression" => {
             if text(node, source).starts_with("process.env.") {
                 Value::Dynamic(String::new())

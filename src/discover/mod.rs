@@ -249,6 +249,51 @@ fn triggers() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
+/// What a file's imports and assignments say about its names (Python and JavaScript alike).
+#[derive(Default)]
+pub(crate) struct Scope {
+    /// Local name → qualified name (`AM` → `transformers.AutoModel`).
+    pub aliases: std::collections::HashMap<String, String>,
+    /// Name → every value assigned to it (one distinct value: a constant).
+    pub constants: std::collections::HashMap<String, Vec<Value>>,
+    /// (dictionary name, key) → the value a dictionary literal gives that key.
+    pub entries: std::collections::HashMap<(String, String), Value>,
+}
+
+impl Scope {
+    /// The one value a name is given, if it is given only one.
+    pub fn constant(&self, name: &str) -> Option<&Value> {
+        let values = self.constants.get(name)?;
+        let first = values.first()?;
+        values.iter().all(|v| v == first).then_some(first)
+    }
+}
+
+/// A node's source text.
+pub(crate) fn node_text<'a>(node: tree_sitter::Node<'_>, source: &'a str) -> &'a str {
+    node.utf8_text(source.as_bytes()).unwrap_or_default()
+}
+
+/// Every node of a tree, depth first, without recursion (a deeply nested file cannot overflow the stack).
+pub(crate) fn nodes(root: tree_sitter::Node<'_>) -> Vec<tree_sitter::Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    loop {
+        out.push(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
 /// A value an argument evaluates to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Value {

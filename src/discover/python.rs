@@ -1,54 +1,9 @@
 //! Python (and notebooks' code cells) through tree-sitter-python: imports and their aliases, string
 //! constants, calls and their arguments, comments and docstrings.
 
-use std::collections::HashMap;
-
 use tree_sitter::{Node, Parser};
 
-use super::{Call, Language, Status, Use, Value};
-
-/// What the file's imports and assignments tell about its names.
-#[derive(Default)]
-struct Scope {
-    /// Local name → qualified name (`AM` → `transformers.AutoModel`).
-    aliases: HashMap<String, String>,
-    /// Name → every string value assigned to it (one distinct value: a constant).
-    constants: HashMap<String, Vec<Value>>,
-    /// (dictionary name, key) → the string a dictionary literal gives that key.
-    entries: HashMap<(String, String), Value>,
-}
-
-impl Scope {
-    fn constant(&self, name: &str) -> Option<&Value> {
-        let values = self.constants.get(name)?;
-        let first = values.first()?;
-        values.iter().all(|v| v == first).then_some(first)
-    }
-}
-
-fn text<'a>(node: Node<'_>, source: &'a str) -> &'a str {
-    node.utf8_text(source.as_bytes()).unwrap_or_default()
-}
-
-/// Every node of the tree, depth first, without recursion (a deeply nested file cannot overflow the stack).
-fn nodes(root: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    loop {
-        out.push(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
-}
+use super::{Call, Language, Scope, Status, Use, Value, node_text as text, nodes};
 
 /// Scans Python source. `line_offset` is added to every line (0 for a file).
 pub(super) fn scan(source: &str, file: &str, line_offset: usize) -> Vec<Use> {
@@ -169,7 +124,6 @@ pub(super) fn scan(source: &str, file: &str, line_offset: usize) -> Vec<Use> {
         }
     }
     let mut uses = Vec::new();
-    let mut comments = String::new();
     for node in &all {
         match node.kind() {
             "call" => {
@@ -196,7 +150,6 @@ pub(super) fn scan(source: &str, file: &str, line_offset: usize) -> Vec<Use> {
             _ => {}
         }
     }
-    comments.clear();
     uses
 }
 

@@ -15,31 +15,11 @@ use crate::digest::hash::{self, FileDigest, Progress};
 use crate::sources::hf_cache::CachedRepo;
 use crate::tomlfile::toml_string;
 
-/// Model file formats, by extension.
+/// Model file formats, by extension, beyond the weight formats every part of aitrust knows
+/// ([`crate::discover::WEIGHT_EXTENSIONS`]): serialized objects that hold a model when a project declares them,
+/// but are too generic for the discovery to take any such file in a tree for weights.
 pub const MODEL_EXTENSIONS: &[&str] = &[
-    "safetensors",
-    "bin",
-    "pt",
-    "pth",
-    "ckpt",
-    "gguf",
-    "ggml",
-    "onnx",
-    "h5",
-    "keras",
-    "hdf5",
-    "pb",
-    "tflite",
-    "pkl",
-    "pickle",
-    "joblib",
-    "npy",
-    "npz",
-    "mlmodel",
-    "msgpack",
-    "ot",
-    "mar",
-    "llamafile",
+    "hdf5", "pb", "pkl", "pickle", "joblib", "npy", "npz", "msgpack", "ot", "mar",
 ];
 
 /// Dataset file formats, by extension.
@@ -171,7 +151,9 @@ fn extension(path: &Path) -> Option<String> {
 }
 
 fn is_model_file(path: &Path) -> bool {
-    extension(path).is_some_and(|e| MODEL_EXTENSIONS.contains(&e.as_str()))
+    extension(path).is_some_and(|e| {
+        crate::discover::WEIGHT_EXTENSIONS.contains(&e.as_str()) || MODEL_EXTENSIONS.contains(&e.as_str())
+    })
 }
 
 fn is_dataset_file(path: &Path) -> bool {
