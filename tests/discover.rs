@@ -388,3 +388,103 @@ fn hostile_trees_are_read_safely() {
     assert_eq!(skipped.len(), 1, "{skipped:#?}");
     assert!(skipped[0]["message"].as_str().unwrap().contains("huge.js"));
 }
+
+/// More of the APIs people use, each one line of code with what it loads (None: nothing, or not a name).
+#[test]
+fn api_table_cases() {
+    let cases: &[(&str, &str, Option<(&str, &str)>)] = &[
+        (
+            "a.py",
+            "from diffusers import StableDiffusionXLPipeline\np = StableDiffusionXLPipeline.from_pretrained('stabilityai/stable-diffusion-xl-base-1.0')\n",
+            Some(("model", "stabilityai/stable-diffusion-xl-base-1.0")),
+        ),
+        (
+            "a.py",
+            "pipe.load_lora_weights('nerijs/pixel-art-xl', weight_name='pixel-art-xl.safetensors')\n",
+            Some(("model", "nerijs/pixel-art-xl")),
+        ),
+        (
+            "a.py",
+            "model.load_adapter('acme/support-lora')\n",
+            Some(("model", "acme/support-lora")),
+        ),
+        (
+            "a.py",
+            "from huggingface_hub import InferenceClient\nc = InferenceClient('HuggingFaceH4/zephyr-7b-beta')\n",
+            Some(("model", "HuggingFaceH4/zephyr-7b-beta")),
+        ),
+        (
+            "a.py",
+            "from mlx_lm import load\nm, t = load('mlx-community/Qwen2.5-7B-Instruct-4bit')\n",
+            Some(("model", "mlx-community/Qwen2.5-7B-Instruct-4bit")),
+        ),
+        (
+            "a.py",
+            "import ollama\nr = ollama.Client(host='h').chat(model='llama3.2:1b', messages=[])\n",
+            Some(("model", "llama3.2:1b")),
+        ),
+        (
+            "a.py",
+            "from google import genai\nr = genai.Client().models.generate_content(model='gemini-2.0-flash', contents='x')\n",
+            Some(("hosted-api-model", "gemini-2.0-flash")),
+        ),
+        (
+            "a.py",
+            "import google.generativeai as genai\nm = genai.GenerativeModel('gemini-1.5-pro')\n",
+            Some(("hosted-api-model", "gemini-1.5-pro")),
+        ),
+        (
+            "a.py",
+            "import cohere\nco = cohere.ClientV2()\nr = co.chat(model='command-r-plus', messages=[])\n",
+            Some(("hosted-api-model", "command-r-plus")),
+        ),
+        (
+            "a.py",
+            "from mistralai import Mistral\nr = Mistral().chat.complete(model='mistral-large-latest', messages=[])\n",
+            Some(("hosted-api-model", "mistral-large-latest")),
+        ),
+        (
+            "a.py",
+            "from twilio.rest import Client\nClient().messages.create(body='hi', to='+1')\n",
+            None,
+        ),
+        ("a.py", "requests.post(url, json={'model': 'text/plain'})\n", None),
+        (
+            "a.py",
+            "AutoModel.from_pretrained('./checkpoints/run-3')\n",
+            Some(("local-weights", "./checkpoints/run-3")),
+        ),
+        (
+            "a.py",
+            "from vllm import LLM\nllm = LLM(model='Qwen/Qwen2.5-1.5B-Instruct', revision='main')\n",
+            Some(("model", "Qwen/Qwen2.5-1.5B-Instruct")),
+        ),
+        (
+            "a.js",
+            "import { HfInference } from '@huggingface/inference';\nawait new HfInference().textGeneration({ model: 'gpt2-large/x', inputs: 'a' });\n",
+            Some(("model", "gpt2-large/x")),
+        ),
+        (
+            "a.ts",
+            "import ollama from 'ollama';\nawait ollama.chat({ model: 'phi3:mini', messages });\n",
+            Some(("model", "phi3:mini")),
+        ),
+        (
+            "a.ts",
+            "const m = 'org/x'; // AutoModel.from_pretrained('org/y')\n",
+            None,
+        ),
+    ];
+    for (file, code, expected) in cases {
+        let uses = aitrust::discover::scan_file_text(code, file);
+        let used: Vec<(&str, &str)> = uses
+            .iter()
+            .filter(|u| u.status == aitrust::discover::Status::Used)
+            .map(|u| (u.kind.as_str(), u.identifier.as_str()))
+            .collect();
+        match expected {
+            Some(item) => assert_eq!(used, [*item], "{code}"),
+            None => assert!(used.is_empty(), "{code}: {used:?}"),
+        }
+    }
+}
