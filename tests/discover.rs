@@ -392,7 +392,9 @@ fn hostile_trees_are_read_safely() {
 /// More of the APIs people use, each one line of code with what it loads (None: nothing, or not a name).
 #[test]
 fn api_table_cases() {
-    let cases: &[(&str, &str, Option<(&str, &str)>)] = &[
+    /// (file name, code, what it uses)
+    type Case = (&'static str, &'static str, Option<(&'static str, &'static str)>);
+    let cases: &[Case] = &[
         (
             "a.py",
             "from diffusers import StableDiffusionXLPipeline\np = StableDiffusionXLPipeline.from_pretrained('stabilityai/stable-diffusion-xl-base-1.0')\n",
