@@ -490,3 +490,17 @@ fn api_table_cases() {
         }
     }
 }
+
+/// The table people read: every use with where it is and whether the manifest declares it.
+#[test]
+fn the_table_of_a_notebook_project() {
+    let (_dir, root) = fixture("research");
+    std::fs::write(
+        root.join("aibom.toml"),
+        "schema = 1\n\n[project]\nname = \"research\"\n\n[[model]]\nid = \"qwen\"\nname = \"Qwen/Qwen2.5-0.5B-Instruct\"\nsource = \"huggingface\"\nrevision = \"7ae557604adf67be50417f59c2c2f167def9a775\"\nlicense = \"apache-2.0\"\n",
+    )
+    .unwrap();
+    let output = aitrust(&root, &["discover", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("discover_research_table", stdout(&output));
+}

@@ -45,11 +45,10 @@ pub fn discover(args: &DiscoverArgs, console: &mut dyn Console) -> Result<Outcom
     } else {
         None
     };
-    if let Some(bom) = &bom {
-        let declared = crate::checks::discovery::Declared::new(bom);
-        for found in &mut found.uses {
-            found.declared = Some(declared.by(found).is_some());
-        }
+    // without a manifest nothing is declared
+    let declared = bom.as_ref().map(crate::checks::discovery::Declared::new);
+    for found in &mut found.uses {
+        found.declared = Some(declared.as_ref().is_some_and(|d| d.by(found).is_some()));
     }
     for (file, why) in &found.skipped {
         console.say(&format!("note: {file} was not read: {why}"));
@@ -101,9 +100,10 @@ fn table(uses: &[Use], with_manifest: bool, files: usize) -> String {
             found.via.clone(),
             match found.declared {
                 Some(true) => "yes".into(),
-                Some(false) if matches!(found.status, Status::Used | Status::Present) => "NO".into(),
-                Some(false) => "no".into(),
-                None => "-".into(),
+                Some(false) if with_manifest && matches!(found.status, Status::Used | Status::Present) => {
+                    "NO".into()
+                }
+                Some(false) | None => "no".into(),
             },
         ]);
     }
