@@ -178,6 +178,11 @@ struct Api {
     strip: Vec<String>,
     require: Option<String>,
     prefix: Option<String>,
+    task_arg: Option<usize>,
+    #[serde(default)]
+    task_keywords: Vec<String>,
+    #[serde(default)]
+    defaults: std::collections::BTreeMap<String, String>,
 }
 
 fn table() -> &'static [Api] {
@@ -353,7 +358,11 @@ pub(crate) fn match_call(call: &Call, language: Language, file: &str) -> Option<
     {
         return None;
     }
-    let value = keyword(&api.keywords).or_else(|| api.arg.and_then(|at| call.positional.get(at).cloned()))?;
+    let Some(value) =
+        keyword(&api.keywords).or_else(|| api.arg.and_then(|at| call.positional.get(at).cloned()))
+    else {
+        return task_default(api, call, file, &keyword);
+    };
     let revision = match keyword(&api.revision) {
         Some(Value::Str(revision)) => Some(revision),
         _ => None,
@@ -395,6 +404,41 @@ pub(crate) fn match_call(call: &Call, language: Language, file: &str) -> Option<
         call.line,
         via,
     )
+}
+
+/// A call that names no model but a task whose default model the library loads (`pipeline("summarization")`).
+fn task_default(
+    api: &Api,
+    call: &Call,
+    file: &str,
+    keyword: &dyn Fn(&[String]) -> Option<Value>,
+) -> Option<Use> {
+    if api.defaults.is_empty() {
+        return None;
+    }
+    let task =
+        keyword(&api.task_keywords).or_else(|| api.task_arg.and_then(|at| call.positional.get(at).cloned()));
+    let Some(Value::Str(task)) = task else {
+        return None;
+    };
+    // `translation_en_to_fr` is the translation task with its languages
+    let key = if task.starts_with("translation_") {
+        "translation"
+    } else {
+        task.as_str()
+    };
+    let (repository, revision) = api.defaults.get(key)?.split_once('@')?;
+    Some(Use {
+        kind: Kind::Model,
+        identifier: repository.to_string(),
+        source: "huggingface".into(),
+        revision: Some(revision.to_string()),
+        file: file.to_string(),
+        line: call.line,
+        status: Status::Used,
+        via: format!("{} default for \"{task}\"", call.callee),
+        declared: None,
+    })
 }
 
 /// Any other call: a keyword `model`, `model_id`, `model_name` or `repo_id` whose value is plainly a hosted
@@ -824,5 +868,28 @@ pub fn scan_file_text(text: &str, file: &str) -> Vec<Use> {
     match file_type(Path::new(file)) {
         Some(kind) => scan_text(text, kind, file),
         None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded table must parse whole: an empty table would find nothing and pass every project.
+    #[test]
+    fn the_api_table_parses_whole() {
+        let text = include_str!("apis.toml");
+        assert_eq!(table().len(), text.matches("\n[[api]]\n").count());
+        assert!(table().len() >= 30);
+        assert!(
+            table()
+                .iter()
+                .all(|api| !api.calls.is_empty() && !api.languages.is_empty())
+        );
+        let pipeline = table()
+            .iter()
+            .find(|api| api.calls.iter().any(|c| c == "transformers.pipeline"))
+            .unwrap();
+        assert!(pipeline.defaults.len() >= 30);
     }
 }
