@@ -40,6 +40,24 @@ pub struct ProjectReport {
     pub owner: Option<String>,
     /// Its own license.
     pub license: Option<String>,
+    /// How it uses its AI parts (`[usage]`), when the manifest says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<UsageReport>,
+}
+
+/// `[usage]` as the license rules read it.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct UsageReport {
+    /// commercial | research | internal | personal
+    pub purpose: Option<String>,
+    /// saas | distributed | on-premises | internal
+    pub deployment: Option<String>,
+    /// What the project does with its models.
+    pub activities: Vec<String>,
+    /// Where the product is offered.
+    pub regions: Vec<String>,
+    /// Monthly active users.
+    pub monthly_active_users: Option<u64>,
 }
 
 /// pass | review | fail.
@@ -262,6 +280,22 @@ impl Audit {
                 version: bom.project.version.as_ref().map(|v| v.value.clone()),
                 owner: bom.project.owner.as_ref().map(|o| o.value.clone()),
                 license: bom.project.license.as_ref().map(|l| l.value.clone()),
+                usage: (!bom.usage.is_empty()).then(|| UsageReport {
+                    purpose: bom.usage.purpose.as_ref().map(|p| p.value.as_str().to_string()),
+                    deployment: bom
+                        .usage
+                        .deployment
+                        .as_ref()
+                        .map(|d| d.value.as_str().to_string()),
+                    activities: bom
+                        .usage
+                        .activities
+                        .iter()
+                        .map(|a| a.value.as_str().to_string())
+                        .collect(),
+                    regions: bom.usage.regions.iter().map(|r| r.value.clone()).collect(),
+                    monthly_active_users: bom.usage.monthly_active_users.as_ref().map(|m| m.value),
+                }),
             },
             manifest: ManifestRef {
                 path: bom.source.display_path(),

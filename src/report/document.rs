@@ -254,8 +254,37 @@ pub fn executive_summary(audit: &Audit) -> Vec<String> {
         .filter(|c| c.kind == crate::bom::ComponentKind::Model)
         .count();
     let datasets = audit.components.len() - models;
+    let used = match &audit.project.usage {
+        Some(usage) => {
+            let mut how = Vec::new();
+            if let Some(purpose) = &usage.purpose {
+                how.push(format!("for {purpose} use"));
+            }
+            if let Some(deployment) = &usage.deployment {
+                how.push(format!(
+                    "deployed {}",
+                    match deployment.as_str() {
+                        "saas" => "as a hosted service".to_string(),
+                        "distributed" => "to users (weights or software distributed)".to_string(),
+                        "on-premises" => "on customers' premises".to_string(),
+                        other => other.to_string(),
+                    }
+                ));
+            }
+            if !usage.regions.is_empty() {
+                how.push(format!("in {}", usage.regions.join(", ")));
+            }
+            if how.is_empty() {
+                ", judged without a stated purpose (`[usage]` names none)".to_string()
+            } else {
+                format!(", judged {}", how.join(", "))
+            }
+        }
+        None => ", judged without `[usage]`: the license rules could not tell whether this use is allowed"
+            .to_string(),
+    };
     sentences.push(format!(
-        "The audit covers {} and {} declared in `{}`.",
+        "The audit covers {} and {} declared in `{}`{used}.",
         count(models, "model", "models"),
         count(datasets, "dataset", "datasets"),
         audit.manifest.path
