@@ -1,5 +1,5 @@
-//! JSON Schemas generated from the types: `schemas/aibom.schema.json` (the manifest) and
-//! `schemas/report.schema.json` (the JSON report). A test fails when the checked-in files are out of date.
+//! JSON Schemas generated from the types: `schemas/aibom.schema.json` (the manifest),
+//! `schemas/report.schema.json` (the JSON report) and `schemas/discover.schema.json` (`discover --format json`). A test fails when the checked-in files are out of date.
 
 use crate::bom::Bom;
 use crate::report::Audit;
@@ -7,6 +7,14 @@ use crate::report::Audit;
 /// The manifest's schema, pretty-printed with a trailing newline.
 pub fn manifest_schema() -> String {
     pretty(serde_json::to_value(schemars::schema_for!(Bom)).expect("a schema is plain JSON"))
+}
+
+/// `aitrust discover --format json`'s schema (an array of uses), pretty-printed with a trailing newline.
+pub fn discover_schema() -> String {
+    pretty(
+        serde_json::to_value(schemars::schema_for!(Vec<crate::discover::Use>))
+            .expect("a schema is plain JSON"),
+    )
 }
 
 /// The JSON report's schema, pretty-printed with a trailing newline.

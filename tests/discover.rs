@@ -54,12 +54,22 @@ fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// `discover --format json`, checked against the checked-in schema (the JSON contract) before it is read.
 fn discover(root: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut args = vec!["discover", ".", "--format", "json"];
     args.extend_from_slice(extra);
     let output = aitrust(root, &args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    serde_json::from_str(&stdout(&output)).unwrap()
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/discover.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    serde_json::from_value(value).unwrap()
 }
 
 fn items(uses: &[serde_json::Value], status: &str) -> BTreeSet<Item> {

@@ -22,6 +22,11 @@ fn manifest_schema_is_current() {
 }
 
 #[test]
+fn discover_schema_is_current() {
+    compare("discover.schema.json", aitrust::schema::discover_schema());
+}
+
+#[test]
 fn report_schema_is_current() {
     compare("report.schema.json", aitrust::schema::report_schema());
 }

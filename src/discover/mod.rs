@@ -75,7 +75,9 @@ pub const SKIPPED_DIRECTORIES: &[&str] = &[
 const MAX_SOURCE: u64 = 2 << 20;
 
 /// What a use is of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// A model from the Hugging Face Hub, Ollama or torch.hub.
@@ -101,7 +103,9 @@ impl Kind {
 }
 
 /// How sure the use is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Code loads or calls it with this name.
@@ -126,8 +130,8 @@ impl Status {
     }
 }
 
-/// One use of a model or dataset in the project.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One use of a model or dataset in the project (an element of `aitrust discover --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Use {
     /// What it is.
     pub kind: Kind,
