@@ -486,6 +486,41 @@ fn api_table_cases() {
             "const m = 'org/x'; // AutoModel.from_pretrained('org/y')\n",
             None,
         ),
+        // a Kubernetes deployment of a model server: its args and its environment; a CI workflow's step
+        (
+            "deploy.yaml",
+            "spec:\n  containers:\n    - name: vllm\n      image: vllm/vllm-openai:v0.6.0\n      args: [\"--model\", \"meta-llama/Llama-3.1-8B-Instruct\"]\n",
+            Some(("model", "meta-llama/Llama-3.1-8B-Instruct")),
+        ),
+        (
+            "deploy.yaml",
+            "env:\n  - name: EMBEDDING_MODEL_ID\n    value: BAAI/bge-m3\n  - name: LOG_LEVEL\n    value: info/debug\n",
+            Some(("model", "BAAI/bge-m3")),
+        ),
+        (
+            "ci.yml",
+            "jobs:\n  eval:\n    steps:\n      - run: huggingface-cli download Qwen/Qwen2.5-1.5B\n",
+            Some(("model", "Qwen/Qwen2.5-1.5B")),
+        ),
+        // no model: the task's default, which the code uses without naming it
+        (
+            "a.py",
+            "from transformers import pipeline\nclf = pipeline('sentiment-analysis')\n",
+            Some((
+                "model",
+                "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+            )),
+        ),
+        (
+            "a.py",
+            "from transformers import pipeline\nt = pipeline(task='translation_en_to_de')\n",
+            Some(("model", "google-t5/t5-base")),
+        ),
+        (
+            "a.py",
+            "from transformers import pipeline\np = pipeline('summarization', model='facebook/bart-large-cnn')\n",
+            Some(("model", "facebook/bart-large-cnn")),
+        ),
     ];
     for (file, code, expected) in cases {
         let uses = aitrust::discover::scan_file_text(code, file);

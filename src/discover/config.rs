@@ -451,6 +451,14 @@ fn walk(value: &serde_json::Value, text: &str, file: &str, found: &mut Vec<Use>)
         let own = key.as_deref().and_then(key_kind).filter(|k| *k != "weights");
         match value {
             serde_json::Value::Object(map) => {
+                // a Kubernetes-style environment entry: `{name: MODEL_ID, value: org/name}`
+                if let (Some(serde_json::Value::String(name)), Some(serde_json::Value::String(value))) =
+                    (map.get("name"), map.get("value"))
+                    && let Some(kind) = key_kind(name)
+                {
+                    found.extend(config_use(kind, value, file, line_of(text, value, 1), name));
+                    continue;
+                }
                 for (k, v) in map {
                     stack.push((Some(k.clone()), v, own.or(inherited)));
                 }
