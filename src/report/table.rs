@@ -227,8 +227,8 @@ fn components_table(audit: &Audit, terminal: Terminal) -> String {
             colored(
                 component
                     .license_verdict
-                    .map_or("-", |verdict| verdict.as_str())
-                    .to_string(),
+                    // words a narrow table can wrap between (`allow with obligations`)
+                    .map_or("-".to_string(), |verdict| verdict.as_str().replace('-', " ")),
                 verdict_color,
             ),
             Cell::new(match component.files_remote {
@@ -298,9 +298,58 @@ fn fit(table: &mut Table, width: Option<u16>) -> Vec<&'static str> {
         shown[index] = false;
         left_out.push(COLUMNS[index].0);
     }
+    // ids and license expressions are never cut inside a word: the columns of words (verdict, findings,
+    // integrity) wrap between words instead, narrowed in that order down to their longest word; only when that
+    // is not enough does the table cut words
+    let longest_word = |table: &Table, index: usize| -> u16 {
+        table
+            .column_cells_iter(index)
+            .flatten()
+            .flat_map(|cell| {
+                cell.content()
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .collect::<Vec<_>>()
+            })
+            .chain(std::iter::once(COLUMNS[index].0.len()))
+            .max()
+            .unwrap_or(1) as u16
+    };
+    let mut widths: Vec<u16> = content.clone();
+    let fits = |widths: &[u16]| {
+        table_width(widths.iter().zip(&shown).filter(|(_, s)| **s).map(|(w, _)| *w)) <= usize::from(width)
+    };
+    let mut narrowed = Vec::new();
+    for name in ["verdict", "findings", "integrity"] {
+        if fits(&widths) {
+            break;
+        }
+        let Some(index) = COLUMNS.iter().position(|(column, _)| *column == name) else {
+            continue;
+        };
+        if !shown[index] {
+            continue;
+        }
+        let floor = longest_word(table, index);
+        let excess = table_width(widths.iter().zip(&shown).filter(|(_, s)| **s).map(|(w, _)| *w))
+            .saturating_sub(usize::from(width));
+        let narrower = widths[index]
+            .saturating_sub(u16::try_from(excess).unwrap_or(u16::MAX))
+            .max(floor);
+        if narrower < widths[index] {
+            widths[index] = narrower;
+            narrowed.push(index);
+        }
+    }
+    let whole = fits(&widths);
     for (index, column) in table.column_iter_mut().enumerate() {
         if !shown.get(index).copied().unwrap_or(true) {
             column.set_constraint(ColumnConstraint::Hidden);
+        } else if whole {
+            // (a fixed width counts the one space of padding on each side)
+            column.set_constraint(ColumnConstraint::Absolute(comfy_table::Width::Fixed(
+                widths[index] + 2,
+            )));
         }
     }
     table
