@@ -164,6 +164,7 @@ fn the_table_fits_the_terminal_and_colours_by_the_conventions() {
         command
             .current_dir(root)
             .env_remove("CI")
+            .env_remove("COLUMNS")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("CLICOLOR")
             .env_remove("NO_COLOR")
@@ -213,21 +214,7 @@ fn the_table_fits_the_terminal_and_colours_by_the_conventions() {
         assert!(text.contains("component") && text.contains("license") && text.contains("findings"));
     }
     // no COLUMNS and no terminal (a CI log): nothing is left out, nothing wraps
-    let mut command = assert_cmd::Command::cargo_bin("aitrust").unwrap();
-    let unbounded = command
-        .current_dir(root)
-        .env_remove("COLUMNS")
-        .env_remove("CLICOLOR_FORCE")
-        .args([
-            "check",
-            "--now",
-            common::NOW,
-            "--manifest",
-            "manifests/demo/aibom.toml",
-        ])
-        .output()
-        .unwrap();
-    let unbounded = String::from_utf8(unbounded.stdout).unwrap();
+    let unbounded = run(&[]);
     assert!(!unbounded.contains("left out to fit"), "{unbounded}");
     assert!(unbounded.contains("upkeep"));
 }

@@ -137,11 +137,6 @@ impl<'b> Declared<'b> {
     }
 }
 
-/// The component that declares this use, if any (indexes the manifest each call: use [`Declared`] for many).
-pub fn declared_by<'b>(bom: &'b Bom, found: &Use) -> Option<&'b Component> {
-    Declared::new(bom).by(found)
-}
-
 /// Runs the check.
 pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
     let policy = ctx

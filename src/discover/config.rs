@@ -552,10 +552,12 @@ pub(super) fn toml(text: &str, file: &str) -> Vec<Use> {
     if lower.ends_with("cargo.toml") || lower.ends_with("pyproject.toml") {
         return Vec::new();
     }
-    let Ok(mut value) = toml_span::parse(text) else {
+    let Some(value) = toml_span::parse(text)
+        .ok()
+        .and_then(|value| serde_json::to_value(&value).ok())
+    else {
         return Vec::new();
     };
-    let value = super::toml_to_json(&mut value);
     // an aitrust manifest (whatever its name) declares components; it does not use them
     if value.get("schema").is_some() && value.get("project").is_some() {
         return Vec::new();

@@ -192,35 +192,13 @@ struct Api {
 fn table() -> &'static [Api] {
     static TABLE: std::sync::OnceLock<Vec<Api>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
+        // toml-span has no serde deserializer, but its values serialize: through JSON into serde's types
         let table: Table = toml_span::parse(include_str!("apis.toml"))
             .ok()
-            .and_then(|mut value| {
-                let text = serde_json::to_string(&toml_to_json(&mut value)).ok()?;
-                serde_json::from_str(&text).ok()
-            })
+            .and_then(|value| serde_json::from_value(serde_json::to_value(&value).ok()?).ok())
             .unwrap_or(Table { api: Vec::new() });
         table.api
     })
-}
-
-/// toml-span's value as JSON, so serde reads the embedded table (toml-span has no serde deserializer).
-fn toml_to_json(value: &mut toml_span::Value<'_>) -> serde_json::Value {
-    use toml_span::value::ValueInner;
-    match value.take() {
-        ValueInner::String(s) => serde_json::Value::String(s.into_owned()),
-        ValueInner::Integer(i) => serde_json::Value::from(i),
-        ValueInner::Float(f) => serde_json::Value::from(f),
-        ValueInner::Boolean(b) => serde_json::Value::Bool(b),
-        ValueInner::Array(mut items) => {
-            serde_json::Value::Array(items.iter_mut().map(toml_to_json).collect())
-        }
-        ValueInner::Table(mut table) => serde_json::Value::Object(
-            table
-                .iter_mut()
-                .map(|(key, value)| (key.name.to_string(), toml_to_json(value)))
-                .collect(),
-        ),
-    }
 }
 
 /// The words a file must hold to be worth parsing: every callee's last part and the SDK and command names.
@@ -557,10 +535,7 @@ pub(crate) fn classify_use(
         "weights" => Some(make(Kind::LocalWeights, "local", text)),
         "dataset" => {
             if classify::is_local_path(&text) {
-                return Some(make(Kind::LocalWeights, "local", text)).map(|mut u| {
-                    u.kind = Kind::Dataset;
-                    u
-                });
+                return Some(make(Kind::Dataset, "local", text));
             }
             // the `datasets` library's own builders read local files, not a Hub dataset
             const BUILDERS: &[&str] = &[

@@ -3,7 +3,7 @@
 
 use tree_sitter::{Node, Parser};
 
-use super::{Call, Language, Scope, Status, Use, Value, node_text as text, nodes};
+use super::{Call, Language, Scope, Use, Value, node_text as text, nodes};
 
 /// Scans Python source. `line_offset` is added to every line (0 for a file).
 pub(super) fn scan(source: &str, file: &str, line_offset: usize) -> Vec<Use> {
@@ -423,6 +423,5 @@ pub(super) fn notebook(text: &str, file: &str) -> Vec<Use> {
     let mut uses = scan(&code, file, 0);
     uses.extend(shell);
     uses.extend(prose);
-    uses.retain(|u| u.status != Status::Mentioned || u.line > 0);
     uses
 }

@@ -131,6 +131,19 @@ pub struct Changes {
     pub nothing: bool,
 }
 
+/// Findings counted by (code, component), with the first one's severity and message.
+type Tally = BTreeMap<(String, Option<String>), (usize, String, String)>;
+
+fn tally<'a>(findings: impl Iterator<Item = (&'a String, &'a Option<String>, &'a str, &'a String)>) -> Tally {
+    let mut out = Tally::new();
+    for (code, component, severity, message) in findings {
+        out.entry((code.clone(), component.clone()))
+            .or_insert((0, severity.to_string(), message.clone()))
+            .0 += 1;
+    }
+    out
+}
+
 /// Reads a baseline report's text (named `path` in messages).
 pub fn compare(audit: &Audit, path: &str, text: &str) -> Result<Changes, BaselineError> {
     let report: Report = serde_json::from_str(text).map_err(|error| BaselineError::Invalid {
@@ -189,23 +202,19 @@ pub fn compare(audit: &Audit, path: &str, text: &str) -> Result<Changes, Baselin
         }
     }
     // findings by (code, component): counts, so a finding whose message changed (a count in it) is not new
-    type Key = (String, Option<String>);
-    let mut then: BTreeMap<Key, (usize, String, String)> = BTreeMap::new();
-    for finding in &report.findings {
-        let entry = then
-            .entry((finding.code.clone(), finding.component.clone()))
-            .or_insert((0, finding.severity.clone(), finding.message.clone()));
-        entry.0 += 1;
-    }
-    let mut current: BTreeMap<Key, (usize, String, String)> = BTreeMap::new();
-    for finding in &audit.findings {
-        let entry = current
-            .entry((finding.code.clone(), finding.component.clone()))
-            .or_insert((0, finding.severity.as_str().to_string(), finding.message.clone()));
-        entry.0 += 1;
-    }
-    let difference = |a: &BTreeMap<Key, (usize, String, String)>,
-                      b: &BTreeMap<Key, (usize, String, String)>| {
+    let then = tally(
+        report
+            .findings
+            .iter()
+            .map(|f| (&f.code, &f.component, f.severity.as_str(), &f.message)),
+    );
+    let current = tally(
+        audit
+            .findings
+            .iter()
+            .map(|f| (&f.code, &f.component, f.severity.as_str(), &f.message)),
+    );
+    let difference = |a: &Tally, b: &Tally| {
         a.iter()
             .filter_map(|(key, (count, severity, message))| {
                 let other = b.get(key).map_or(0, |(n, _, _)| *n);
