@@ -148,9 +148,12 @@ pub fn check(ctx: &CheckCtx<'_>, out: &mut Findings) {
     if policy == crate::bom::policy::Discovery::Off {
         return;
     }
-    let Ok(discovery) = crate::discover::discover(&ctx.bom.root, &crate::discover::Options::default()) else {
-        return;
-    };
+    // a project directory that cannot be read is searched for nothing: said (SHD003), never a silent pass
+    let discovery = crate::discover::discover(&ctx.bom.root, &crate::discover::Options::default())
+        .unwrap_or_else(|error| crate::discover::Discovery {
+            skipped: vec![(".".to_string(), error.to_string())],
+            ..crate::discover::Discovery::default()
+        });
     judge(
         ctx,
         &discovery,
